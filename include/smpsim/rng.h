@@ -1,0 +1,43 @@
+#pragma once
+
+#include <Random123/conventional/Engine.hpp>
+#include <Random123/philox.h>
+
+#include <cstdint>
+
+namespace smpsim {
+
+// What a random stream is for. Every draw of the model comes from a stream keyed by
+// (seed, patient id, purpose, substream), so a patient can be replayed alone, its results do
+// not depend on threads or ranks, and sweep points share their random numbers (MODEL.md §6 T8).
+enum class StreamPurpose : std::uint32_t {
+  kAttributes = 1,    // the patient's attributes (Gaussian copula)
+  kPriorDensity = 2,  // touch-up: the faded earlier treatment, per region
+  kDot = 3,           // one dot's life: placement, depth, pigment, timeline, packets
+  kScratch = 4,       // one session's scratch episodes and what they tear off
+};
+
+// A Philox4x32-10 counter-based stream: the 64-bit seed is the key; the counter holds the draw
+// index (word 0), the substream (word 1), the patient id (word 2) and the purpose and session
+// (word 3), so no two streams ever overlap. Satisfies the UniformRandomNumberGenerator concept,
+// so Boost.Random distributions draw from it directly.
+class RandomStream {
+ public:
+  using Engine = r123::Engine<r123::Philox4x32>;
+  using result_type = Engine::result_type;
+
+  RandomStream(std::uint64_t seed, std::uint64_t patient_id, StreamPurpose purpose,
+               std::uint32_t session = 0, std::uint32_t substream = 0);
+
+  result_type operator()() { return engine_(); }
+  static constexpr result_type min() { return Engine::min(); }
+  static constexpr result_type max() { return Engine::max(); }
+
+  // Uniform on the open interval (0, 1), with 53 random bits.
+  double uniform();
+
+ private:
+  Engine engine_;
+};
+
+}  // namespace smpsim

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# scripts/test.sh: installs what is missing, builds (Release, tests on) into build/ and runs
+# every test through ctest; ends with ctest's summary line.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$root/scripts/setup.sh"
+smpsim_setup
+smpsim_build build all -DSMPSIM_TESTS=ON
+cd "$root/build"
+ctest --output-on-failure --timeout 900 -j "$(nproc)"

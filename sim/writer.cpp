@@ -1,0 +1,220 @@
+#include "smpsim/writer.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+
+#include "smpsim/build_info.h"
+#include "smpsim/error.h"
+
+namespace smpsim {
+
+namespace {
+
+constexpr std::int32_t kFormatVersion = 1;
+constexpr std::size_t kTableChunkRows = 4096;
+constexpr std::size_t kDailyChunkRows = 256;
+
+std::string utc_now() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+// Refuses what would lose the user's data and reports an unwritable place before any work.
+void check_output_path(const std::string& path, bool overwrite) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (fs::exists(path, error) && !overwrite) {
+    throw InputError(path + ": the output file exists; pass --overwrite to replace it");
+  }
+  if (fs::exists(path + ".partial", error) && !overwrite) {
+    throw InputError(path + ".partial: an unfinished run left this file; pass --overwrite to "
+                            "start over");
+  }
+  const fs::path directory = fs::path(path).parent_path().empty() ? fs::path(".")
+                                                                  : fs::path(path).parent_path();
+  if (!fs::is_directory(directory, error)) {
+    throw IoError(path + ": cannot write the output: directory " + directory.string() +
+                  " does not exist");
+  }
+  if (::access(directory.c_str(), W_OK) != 0) {
+    throw IoError(path + ": cannot write the output: directory " + directory.string() +
+                  " is not writable");
+  }
+}
+
+}  // namespace
+
+std::string point_group(std::int64_t point) {
+  char name[32];
+  std::snprintf(name, sizeof name, "/points/%06lld", static_cast<long long>(point));
+  return name;
+}
+
+// The open datasets of the point being written, and its running statistics.
+struct ResultWriter::Point {
+  std::int64_t index;
+  std::vector<double> parameter_values;
+  h5::Handle group;
+  h5::AppendableDataset patients;
+  h5::AppendableDataset sessions;
+  std::vector<h5::AppendableDataset> daily;
+  std::array<RunningMoments, kOutcomeCount> moments;
+};
+
+ResultWriter::ResultWriter(std::string path, const RunInfo& info,
+                           std::vector<std::string> parameter_names, bool overwrite)
+    : path_(std::move(path)), parameter_names_(std::move(parameter_names)) {
+  h5::silence_errors();
+  check_output_path(path_, overwrite);
+  file_ = h5::create_file(partial_path());
+  h5::write_attribute(file_, "format_version", kFormatVersion);
+  h5::write_attribute(file_, "smpsim_version", kVersion);
+  h5::write_attribute(file_, "git_commit", kGitCommit);
+  h5::write_attribute(file_, "seed", info.seed);
+  h5::write_attribute(file_, "config", info.config_toml);
+  h5::write_attribute(file_, "complete", std::int32_t{0});
+  h5::write_attribute(file_, "created_utc", utc_now());
+  h5::write_attribute(file_, "n_points", info.points);
+  h5::write_attribute(file_, "threads_used", info.threads_used);
+
+  patient_layout_.add<std::int64_t>("patient_id");
+  for (std::string_view name : kAttributeNames) patient_layout_.add<double>(std::string(name));
+  for (const OutcomeInfo& outcome : kOutcomes) {
+    switch (outcome.kind) {
+      case OutcomeKind::kReal: patient_layout_.add<double>(std::string(outcome.name)); break;
+      case OutcomeKind::kCount: patient_layout_.add<std::int32_t>(std::string(outcome.name)); break;
+      case OutcomeKind::kFlag: patient_layout_.add<std::int8_t>(std::string(outcome.name)); break;
+    }
+  }
+  session_layout_.add<std::int64_t>("patient_id");
+  session_layout_.add<std::int32_t>("session");
+  session_layout_.add<double>("day");
+  session_layout_.add<std::int32_t>("dots");
+  session_layout_.add<double>("coverage_at_exam");
+  session_layout_.add<double>("patchiness_at_exam");
+  session_layout_.add<double>("hair_mm_at_exam");
+}
+
+ResultWriter::~ResultWriter() = default;  // an unfinished file keeps complete = 0
+
+void ResultWriter::begin_point(std::int64_t point, const std::vector<double>& parameter_values,
+                               std::size_t days) {
+  h5::Handle group = h5::create_group(file_, point_group(point));
+  for (std::size_t i = 0; i < parameter_names_.size(); ++i) {
+    h5::write_attribute(group, parameter_names_[i], parameter_values[i]);
+  }
+  h5::AppendableDataset patients(group, "patients", patient_layout_, kTableChunkRows);
+  h5::AppendableDataset sessions(group, "sessions", session_layout_, kTableChunkRows);
+  const h5::Handle daily_group = h5::create_group(group, "daily");
+  std::vector<h5::AppendableDataset> daily;
+  for (std::string_view name : kDailyNames) {
+    daily.emplace_back(daily_group, std::string(name), H5T_NATIVE_FLOAT, days, kDailyChunkRows);
+  }
+  point_ = std::make_unique<Point>(Point{point, parameter_values, std::move(group),
+                                         std::move(patients), std::move(sessions),
+                                         std::move(daily), {}});
+}
+
+void ResultWriter::append(std::span<const PatientResult> patients) {
+  Point& point = *point_;
+  h5::TableRows patient_rows(patient_layout_), session_rows(session_layout_);
+  for (const PatientResult& result : patients) {
+    const auto id = static_cast<std::int64_t>(result.patient.id);
+    patient_rows.put(id);
+    for (double value : result.patient.attributes) patient_rows.put(value);
+    for (std::size_t i = 0; i < kOutcomeCount; ++i) {
+      const double value = result.outcomes[i];
+      point.moments[i].add(value);
+      switch (kOutcomes[i].kind) {
+        case OutcomeKind::kReal: patient_rows.put(value); break;
+        case OutcomeKind::kCount: patient_rows.put(static_cast<std::int32_t>(value)); break;
+        case OutcomeKind::kFlag: patient_rows.put(static_cast<std::int8_t>(value)); break;
+      }
+    }
+    for (const SessionRecord& s : result.sessions) {
+      session_rows.put(id).put(s.session).put(s.day).put(s.dots).put(s.coverage_at_exam)
+          .put(s.patchiness_at_exam).put(s.hair_mm_at_exam);
+    }
+  }
+  point.patients.append(patient_rows.data(), patient_rows.size());
+  point.sessions.append(session_rows.data(), session_rows.size());
+
+  std::vector<float> block;
+  for (std::size_t s = 0; s < kDailyCount; ++s) {
+    block.clear();
+    for (const PatientResult& result : patients) {
+      const auto series = result.daily.series(static_cast<Daily>(s));
+      block.insert(block.end(), series.begin(), series.end());
+    }
+    point.daily[s].append(block.data(), patients.size());
+  }
+}
+
+const PointSummary& ResultWriter::end_point() {
+  Point& point = *point_;
+  PointSummary summary;
+  summary.point = point.index;
+  summary.parameter_values = point.parameter_values;
+  summary.patients = static_cast<std::int64_t>(point.patients.rows());
+  // Quantiles need the whole column: read it back from the file, one outcome at a time, so
+  // memory holds one column rather than every patient.
+  H5Fflush(file_, H5F_SCOPE_LOCAL);
+  for (std::size_t i = 0; i < kOutcomeCount; ++i) {
+    std::vector<double> column = h5::read_column(point.patients.id(), std::string(kOutcomes[i].name));
+    OutcomeSummary& s = summary.outcomes[i];
+    s.mean = point.moments[i].mean();
+    s.sem = point.moments[i].standard_error();
+    s.p05 = quantile(column, 0.05);
+    s.p50 = quantile(column, 0.50);
+    s.p95 = quantile(column, 0.95);
+  }
+  point_.reset();
+  summaries_.push_back(std::move(summary));
+  return summaries_.back();
+}
+
+void ResultWriter::write_summary() {
+  h5::TableLayout layout;
+  layout.add<std::int64_t>("point");
+  for (const std::string& name : parameter_names_) layout.add<double>(name);
+  layout.add<std::int64_t>("n_patients");
+  for (const OutcomeInfo& outcome : kOutcomes) {
+    for (const char* statistic : {"_mean", "_sem", "_p05", "_p50", "_p95"}) {
+      layout.add<double>(std::string(outcome.name) + statistic);
+    }
+  }
+  h5::TableRows rows(layout);
+  for (const PointSummary& summary : summaries_) {
+    rows.put(summary.point);
+    for (double value : summary.parameter_values) rows.put(value);
+    rows.put(summary.patients);
+    for (const OutcomeSummary& s : summary.outcomes) {
+      rows.put(s.mean).put(s.sem).put(s.p05).put(s.p50).put(s.p95);
+    }
+  }
+  h5::AppendableDataset table(file_, "summary", layout, std::max<std::size_t>(rows.size(), 1));
+  table.append(rows.data(), rows.size());
+}
+
+void ResultWriter::finish() {
+  write_summary();
+  h5::write_attribute(file_, "complete", std::int32_t{1});
+  if (H5Fflush(file_, H5F_SCOPE_GLOBAL) < 0) throw IoError(partial_path() + ": cannot flush");
+  file_.close();
+  std::error_code error;
+  std::filesystem::rename(partial_path(), path_, error);
+  if (error) {
+    throw IoError(partial_path() + ": cannot rename to " + path_ + ": " + error.message());
+  }
+  finished_ = true;
+}
+
+}  // namespace smpsim
