@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -79,7 +80,8 @@ class Observer {
   double scabs_cleared_day(const Scalp& scalp, std::span<const double> session_starts) const;
 
  private:
-  double density_of(std::size_t region, std::size_t visible) const;
+  class LookTable;
+  double density_of(std::size_t region, std::int64_t visible) const;
 
   double mu_per_um_;
   double hyperplasia_um_;
