@@ -16,6 +16,8 @@
 #include "smpsim/error.h"
 #include "smpsim/patient.h"
 #include "smpsim/simulation.h"
+#include "smpsim/study.h"
+#include "smpsim/sweep.h"
 #include "smpsim/trace.h"
 #include "smpsim/writer.h"
 
@@ -55,12 +57,7 @@ struct TraceOptions {
 
 std::string default_output(const ConfigLoader& loader) { return "out/" + loader.name() + ".h5"; }
 
-void print_summary(const PointSummary& summary, const std::string& path, double seconds,
-                   int threads) {
-  std::printf("smpsim %s: %lld patients in %.1f s (%.0f patients/s, %d thread%s) -> %s\n",
-              kVersion, static_cast<long long>(summary.patients), seconds,
-              static_cast<double>(summary.patients) / std::max(seconds, 1e-9), threads,
-              threads == 1 ? "" : "s", path.c_str());
+void print_point_table(const PointSummary& summary) {
   std::printf("\n%-22s %10s  %-25s %10s %10s %10s\n", "outcome", "mean", "95% CI", "p05", "p50",
               "p95");
   for (std::size_t i = 0; i < kOutcomeCount; ++i) {
@@ -73,6 +70,67 @@ void print_summary(const PointSummary& summary, const std::string& path, double 
   }
 }
 
+// A sweep's points, one line each: the swept values and the key outcomes' means with their
+// 95 % half-widths.
+void print_sweep_table(const StudyResult& study) {
+  constexpr std::size_t kShownPoints = 40;
+  const std::array<Outcome, 4> shown = {Outcome::kFinalCoverage, Outcome::kPatchiness,
+                                        Outcome::kSessions, Outcome::kSatisfied};
+  std::printf("\n%6s", "point");
+  for (const std::string& key : study.plan.keys) {
+    std::printf(" %14.14s", key.substr(key.find('.') + 1).c_str());  // without the section
+  }
+  std::printf(" %9s", "patients");
+  for (Outcome o : shown) std::printf(" %22s", kOutcomes[static_cast<std::size_t>(o)].name.data());
+  std::printf("\n");
+  for (std::size_t k = 0; k < study.points.size() && k < kShownPoints; ++k) {
+    const PointSummary& point = study.points[k];
+    std::printf("%6lld", static_cast<long long>(point.point));
+    for (double v : point.parameter_values) std::printf(" %14.5g", v);
+    std::printf(" %9lld", static_cast<long long>(point.patients));
+    for (Outcome o : shown) {
+      const OutcomeSummary& s = point.outcomes[static_cast<std::size_t>(o)];
+      char cell[64];
+      std::snprintf(cell, sizeof cell, "%.4g ± %.2g", s.mean, kNormal95 * s.sem);
+      std::printf(" %22s", cell);
+    }
+    std::printf("%s\n", point.converged ? "" : "  (targets not met)");
+  }
+  if (study.points.size() > kShownPoints) {
+    std::printf("... %zu more points in /summary\n", study.points.size() - kShownPoints);
+  }
+}
+
+void print_sensitivity(const SensitivityTable& table) {
+  for (const char* outcome : {"final_coverage", "patchiness"}) {
+    std::printf("\n%s:\n%-34s", outcome, "parameter");
+    for (const std::string& column : table.columns) std::printf(" %12s", column.c_str());
+    std::printf("\n");
+    for (const SensitivityTable::Row& row : table.rows) {
+      if (row.outcome != outcome) continue;
+      std::printf("%-34s", row.parameter.c_str());
+      for (double v : row.values) std::printf(" %12.4g", v);
+      std::printf("\n");
+    }
+  }
+}
+
+void print_summary(const StudyResult& study, const std::string& path) {
+  std::int64_t patients = 0;
+  for (const PointSummary& point : study.points) patients += point.patients;
+  std::printf("smpsim %s: %zu point%s, %lld patients in %.1f s (%.0f patients/s, %d thread%s) -> %s\n",
+              kVersion, study.points.size(), study.points.size() == 1 ? "" : "s",
+              static_cast<long long>(patients), study.seconds,
+              static_cast<double>(patients) / std::max(study.seconds, 1e-9), study.threads,
+              study.threads == 1 ? "" : "s", path.c_str());
+  if (study.points.size() == 1) {
+    print_point_table(study.points.front());
+  } else {
+    print_sweep_table(study);
+  }
+  if (!study.sensitivity.rows.empty()) print_sensitivity(study.sensitivity);
+}
+
 int run_simulation(const RunOptions& options) {
   ConfigLoader loader;
   if (options.config.path) loader.apply_file(*options.config.path);
@@ -82,27 +140,16 @@ int run_simulation(const RunOptions& options) {
   if (options.threads) loader.apply_override("run.threads=" + std::to_string(*options.threads));
   const Parameters parameters = loader.finish();
 
-  std::string output = options.output.value_or(parameters.run.output);
-  if (output.empty()) {
-    output = default_output(loader);
-    std::filesystem::create_directories(std::filesystem::path(output).parent_path());
+  StudyOptions study;
+  study.output = options.output.value_or(parameters.run.output);
+  if (study.output.empty()) {
+    study.output = default_output(loader);
+    std::filesystem::create_directories(std::filesystem::path(study.output).parent_path());
   }
-  const int threads = resolve_threads(parameters.run.threads);
-  RunInfo info;
-  info.config_toml = to_toml(parameters);
-  info.seed = static_cast<std::uint64_t>(parameters.run.seed);
-  info.points = 1;
-  info.threads_used = threads;
-
-  ResultWriter writer(output, info, {}, options.overwrite);
-  writer.begin_point(0, {}, static_cast<std::size_t>(parameters.protocol.horizon_days + 1));
-  Progress progress(parameters.run.patients, !options.quiet && ::isatty(STDERR_FILENO));
-  run_cohort(parameters, 0, parameters.run.patients, threads,
-             [&](std::span<const PatientResult> block) { writer.append(block); }, progress);
-  progress.finish();
-  const PointSummary summary = writer.end_point();
-  writer.finish();
-  if (!options.quiet) print_summary(summary, output, progress.seconds(), threads);
+  study.overwrite = options.overwrite;
+  study.progress = !options.quiet && ::isatty(STDERR_FILENO);
+  const StudyResult result = run_study(parameters, study);
+  if (!options.quiet) print_summary(result, study.output);
   return kExitDone;
 }
 
@@ -116,11 +163,15 @@ int check_config(const ConfigOptions& options, bool explain) {
 }
 
 int trace_patient(const TraceOptions& options) {
-  const Parameters parameters = load_parameters(options.config.path, options.config.overrides);
-  if (options.point != 0) {
-    throw InputError("--point " + std::to_string(options.point) +
-                     ": this config has a single point, 0");
+  const Parameters base = load_parameters(options.config.path, options.config.overrides);
+  const SweepPlan plan = plan_sweep(base);
+  if (options.point >= static_cast<std::int64_t>(plan.points())) {
+    throw InputError("--point " + std::to_string(options.point) + ": this config has " +
+                     std::to_string(plan.points()) + " point" + (plan.points() == 1 ? "" : "s") +
+                     " (0 to " + std::to_string(plan.points() - 1) + ")");
   }
+  const Parameters parameters =
+      point_parameters(base, plan, static_cast<std::size_t>(options.point));
   const PatientSampler sampler(parameters);
   const Patient patient =
       sampler.sample(static_cast<std::uint64_t>(parameters.run.seed),

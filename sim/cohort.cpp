@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <string>
 #include <exception>
 #include <map>
 #include <mutex>
@@ -21,6 +22,13 @@ Progress::Progress(std::int64_t total, bool enabled)
       enabled_(enabled),
       start_(std::chrono::steady_clock::now()),
       last_print_(start_) {}
+
+void Progress::set_point(std::int64_t point, std::int64_t points) {
+  point_ = point;
+  points_ = points;
+}
+
+void Progress::set_status(std::string status) { status_ = std::move(status); }
 
 void Progress::advance(std::int64_t patients) {
   done_ += patients;
@@ -43,10 +51,23 @@ double Progress::seconds() const {
 void Progress::print(bool final_line) {
   const double elapsed = seconds();
   const double rate = elapsed > 0 ? static_cast<double>(done_) / elapsed : 0;
-  const double eta = rate > 0 ? static_cast<double>(total_ - done_) / rate : 0;
-  std::fprintf(stderr, "\r  %lld / %lld patients  %.0f patients/s  ETA %.0f s   %s",
-               static_cast<long long>(done_), static_cast<long long>(total_), rate, eta,
-               final_line ? "\n" : "");
+  std::string line = "\r  ";
+  char text[160];
+  if (points_ > 1) {
+    std::snprintf(text, sizeof text, "point %lld/%lld  ", static_cast<long long>(point_ + 1),
+                  static_cast<long long>(points_));
+    line += text;
+  }
+  if (total_ > 0) {
+    const double eta = rate > 0 ? static_cast<double>(total_ - done_) / rate : 0;
+    std::snprintf(text, sizeof text, "%lld / %lld patients  %.0f patients/s  ETA %.0f s",
+                  static_cast<long long>(done_), static_cast<long long>(total_), rate, eta);
+  } else {
+    std::snprintf(text, sizeof text, "%lld patients  %.0f patients/s",
+                  static_cast<long long>(done_), rate);
+  }
+  line += text + status_ + "\x1b[K";  // clear the rest of the line
+  std::fprintf(stderr, "%s%s", line.c_str(), final_line ? "\n" : "");
   std::fflush(stderr);
 }
 

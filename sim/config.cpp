@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "smpsim/error.h"
+#include "smpsim/outcomes.h"
 
 namespace smpsim {
 
@@ -32,6 +33,8 @@ Distribution& attribute(Parameters& p) {
   return p.patient.attributes[I];
 }
 std::vector<Correlation>& correlations(Parameters& p) { return p.patient.correlations; }
+std::vector<SweptParameter>& swept_parameters(Parameters& p) { return p.sweep.parameters; }
+std::vector<std::string>& convergence_outcomes(Parameters& p) { return p.convergence.outcomes; }
 
 ConfigKey key(std::string name, double& (*access)(Parameters&), double value, std::string unit,
               Bounds bounds, std::string meaning) {
@@ -45,8 +48,9 @@ ConfigKey key(std::string name, bool& (*access)(Parameters&), bool value, std::s
   return {std::move(name), value, "", kUnbounded, std::move(meaning), access};
 }
 ConfigKey key(std::string name, std::string& (*access)(Parameters&), std::string value,
-              std::string meaning) {
-  return {std::move(name), std::move(value), "", kUnbounded, std::move(meaning), access};
+              std::string meaning, std::vector<std::string> choices = {}) {
+  return {std::move(name), std::move(value), "", kUnbounded, std::move(meaning), access,
+          std::move(choices)};
 }
 ConfigKey key(std::string name, Distribution& (*access)(Parameters&), Distribution value,
               std::string unit, Bounds support, std::string meaning) {
@@ -73,6 +77,8 @@ std::vector<ConfigKey> make_keys() {
           "OpenMP threads; 0 uses every core"),
       key(SMPSIM_FIELD(run, output), std::string{},
           "output file; empty writes out/<config name>.h5"),
+      key(SMPSIM_FIELD(run, daily), true,
+          "compute and write the daily series (false: large sweeps that need only outcomes)"),
 
       // [patient] (MODEL.md §2)
       attribute_key<0>(D::log_normal(70, 0.2), "um", above(0),
@@ -205,6 +211,36 @@ std::vector<ConfigKey> make_keys() {
           "a dot is visible when its shade >= this x exp(-mu x target_depth_um); calibrated (T7)"),
       key(SMPSIM_FIELD(optics, hair_obscure_mm), 1.5, "mm", above(0, 1e6),
           "hair of this length hides a dot's shade by a factor e"),
+
+      // [sweep] (INTERFACE.md): the points of a study
+      key(SMPSIM_FIELD(sweep, method), std::string("none"),
+          "none (one point) | grid | lhs | sobol | morris",
+          {"none", "grid", "lhs", "sobol", "morris"}),
+      key(SMPSIM_FIELD(sweep, samples), std::int64_t{0}, "", between(0, 1e7),
+          "lhs: points; sobol: base samples N, N (d + 2) points; morris: trajectories r, "
+          "r (d + 1) points"),
+      key(SMPSIM_FIELD(sweep, levels), std::int64_t{4}, "levels", between(2, 1000),
+          "morris: grid levels per parameter"),
+      key(SMPSIM_FIELD(sweep, baseline), std::int64_t{-1}, "point", between(-1, 1e9),
+          "the point others are compared with, patient by patient; -1: none"),
+      key(SMPSIM_FIELD(sweep, bootstrap), std::int64_t{1000}, "resamples", between(10, 1e6),
+          "bootstrap resamples for the intervals of Sobol and Morris indices"),
+      {"sweep.parameters", std::vector<SweptParameter>{}, "", kUnbounded,
+       "swept keys: \"dotted.key\" = [values] (grid) or {low = a, high = b} (lhs, sobol, morris)",
+       &swept_parameters},
+
+      // [convergence]: add patients until the intervals are narrow enough
+      {"convergence.outcomes", std::vector<std::string>{}, "", kUnbounded,
+       "outcomes whose 95 % interval must reach the target; empty: a fixed cohort",
+       &convergence_outcomes},
+      key(SMPSIM_FIELD(convergence, rel_half_width), 0.0, "share", between(0, 1e6),
+          "target 95 % half-width relative to |mean| (0: unused)"),
+      key(SMPSIM_FIELD(convergence, abs_half_width), 0.0, "", between(0, 1e300),
+          "target 95 % half-width in the outcome's unit (0: unused)"),
+      key(SMPSIM_FIELD(convergence, batch), std::int64_t{500}, "patients",
+          between(1, kMaxPatients), "patients added to a point at a time"),
+      key(SMPSIM_FIELD(convergence, max_patients), std::int64_t{100000}, "patients",
+          between(1, kMaxPatients), "a point stops here even if its targets are not met"),
   };
 }
 
@@ -230,6 +266,15 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 std::string shown(double value) {
   std::string text = format_number(value);
   if (text.ends_with(".0")) text.resize(text.size() - 2);
+  return text;
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+  std::string text;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) text += separator;
+    text += items[i];
+  }
   return text;
 }
 
@@ -397,6 +442,64 @@ std::vector<Correlation> read_correlations(const toml::node& node, const std::st
     result.push_back(std::move(c));
   }
   return result;
+}
+
+std::vector<std::string> read_string_list(const toml::node& node, const std::string& where,
+                                          std::string_view key) {
+  const toml::array* items = node.as_array();
+  if (!items) fail(where, key, "expected an array of strings, got " + type_name(node));
+  std::vector<std::string> result;
+  for (const toml::node& item : *items) {
+    if (!item.is_string()) fail(location(item), key, "expected a string, got " + type_name(item));
+    result.push_back(item.as_string()->get());
+  }
+  return result;
+}
+
+// `"dotted.key" = [values]` (grid) or `"dotted.key" = {low = a, high = b}` (ranges).
+std::vector<SweptParameter> read_swept_parameters(const toml::node& node, const std::string& where,
+                                                  std::string_view key) {
+  const toml::table* table = node.as_table();
+  if (!table) fail(where, key, "expected a table of \"dotted.key\" = [values] or {low, high}");
+  std::vector<SweptParameter> result;
+  for (const auto& [name, value] : *table) {
+    const std::string at = location(value);
+    SweptParameter swept{std::string(name.str()), {}, 0, 0};
+    const std::string what = std::string(key) + "." + swept.key;
+    if (const toml::array* values = value.as_array()) {
+      if (values->empty()) fail(at, what, "an empty list of values");
+      for (const toml::node& v : *values) swept.values.push_back(read_number(v, at, what));
+    } else if (const toml::table* range = value.as_table()) {
+      for (const auto& [field, bound] : *range) {
+        if (field.str() != "low" && field.str() != "high") {
+          fail(location(bound), what, "a range has only low and high, not " +
+                                          in_quotes(field.str()));
+        }
+      }
+      if (!range->get("low") || !range->get("high")) fail(at, what, "a range needs low and high");
+      swept.low = read_number(*range->get("low"), at, what);
+      swept.high = read_number(*range->get("high"), at, what);
+      if (!(swept.low < swept.high)) {
+        fail(at, what, "an empty range: low (" + shown(swept.low) + ") must be < high (" +
+                           shown(swept.high) + ")");
+      }
+    } else {
+      fail(at, what, "expected [values] or {low = a, high = b}, got " + type_name(value));
+    }
+    result.push_back(std::move(swept));
+  }
+  // toml++ keeps a table's keys sorted; restore the order they were written in, which is the
+  // order of the summary's columns and of the grid's nesting.
+  std::vector<std::pair<toml::source_position, std::size_t>> written;
+  std::size_t index = 0;
+  for (const auto& entry : *table) written.push_back({entry.first.source().begin, index++});
+  std::stable_sort(written.begin(), written.end(), [](const auto& a, const auto& b) {
+    return a.first.line != b.first.line ? a.first.line < b.first.line
+                                        : a.first.column < b.first.column;
+  });
+  std::vector<SweptParameter> ordered;
+  for (const auto& [position, i] : written) ordered.push_back(result[i]);
+  return ordered;
 }
 
 // A distribution-valued key and the field a dotted key names in it (`patient.itch.mean`).
@@ -589,11 +692,22 @@ void ConfigLoader::assign(std::string_view key, const toml::node& value,
         } else if constexpr (std::is_same_v<T, std::string>) {
           const auto text = value.as_string();
           if (!text) fail(where, key, "expected a string, got " + type_name(value));
-          target = text->get();
+          const std::string& chosen = text->get();
+          const auto& choices = spec->choices;
+          if (!choices.empty() && std::find(choices.begin(), choices.end(), chosen) == choices.end()) {
+            std::string hint;
+            if (auto near = closest_match(chosen, choices)) hint = "; did you mean " + in_quotes(*near) + "?";
+            fail(where, key, in_quotes(chosen) + " is not one of " + join(choices, ", ") + hint);
+          }
+          target = chosen;
         } else if constexpr (std::is_same_v<T, Distribution>) {
           target = read_distribution(value, target, spec->bounds, where, key);
-        } else {
+        } else if constexpr (std::is_same_v<T, std::vector<Correlation>>) {
           target = read_correlations(value, where, key);
+        } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+          target = read_string_list(value, where, key);
+        } else {
+          target = read_swept_parameters(value, where, key);
         }
       },
       spec->access);
@@ -633,11 +747,12 @@ Parameters ConfigLoader::finish() const {
     validate(parameters_);
   } catch (const InputError& e) {
     // validate() names keys; add where the first of them was set.
+    // validate() starts its messages with the key; cite where that key was set.
     const std::string message = e.what();
-    const auto colon = message.find(':');
-    const std::string first_key = message.substr(0, colon);
-    if (find_key(first_key) && origin_.count(first_key)) {
-      throw InputError(where_of(first_key) + ": " + message);
+    const std::string first = message.substr(0, message.find(':'));
+    for (std::string key = first; !key.empty(); key = key.substr(0, std::min(key.size(), key.rfind('.')))) {
+      if (origin_.count(key)) throw InputError(where_of(key) + ": " + message);
+      if (key.find('.') == std::string::npos) break;
     }
     throw;
   }
@@ -651,6 +766,78 @@ Parameters load_parameters(const std::optional<std::string>& path,
   for (const std::string& assignment : overrides) loader.apply_override(assignment);
   return loader.finish();
 }
+
+namespace {
+
+void validate_sweep(const Parameters& p) {
+  const SweepSpec& sweep = p.sweep;
+  if (sweep.method == "none") {
+    if (!sweep.parameters.empty()) {
+      throw InputError("sweep.parameters: parameters are given but sweep.method is \"none\"; set "
+                       "sweep.method to grid, lhs, sobol or morris");
+    }
+    return;
+  }
+  if (sweep.parameters.empty()) {
+    throw InputError("sweep.parameters: sweep.method = \"" + sweep.method +
+                     "\" needs at least one swept parameter");
+  }
+  const bool grid = sweep.method == "grid";
+  std::vector<std::string> seen;
+  for (const SweptParameter& swept : sweep.parameters) {
+    const std::string name = "sweep.parameters." + swept.key;
+    if (std::find(seen.begin(), seen.end(), swept.key) != seen.end()) {
+      throw InputError(name + ": swept twice");
+    }
+    seen.push_back(swept.key);
+    try {
+      get_number(p, swept.key);
+      Parameters trial = p;
+      if (grid && swept.values.empty()) {
+        throw InputError("a grid sweep needs a list of values, e.g. [1.0, 2.0]");
+      }
+      if (!grid && !swept.values.empty()) {
+        throw InputError("a " + sweep.method + " sweep needs a range {low = a, high = b}");
+      }
+      for (double value : grid ? swept.values : std::vector<double>{swept.low, swept.high}) {
+        set_number(trial, swept.key, value);
+      }
+    } catch (const InputError& e) {
+      throw InputError(name + ": " + e.what());
+    }
+  }
+  const std::int64_t least = sweep.method == "lhs" ? 1 : 2;
+  if (!grid && sweep.samples < least) {
+    throw InputError("sweep.samples: a " + sweep.method + " sweep needs samples >= " +
+                     std::to_string(least) + " (" +
+                     (sweep.method == "morris" ? "trajectories" : "base samples") + "), got " +
+                     std::to_string(sweep.samples));
+  }
+}
+
+void validate_convergence(const Parameters& p) {
+  const ConvergenceSpec& c = p.convergence;
+  std::vector<std::string> names;
+  for (const OutcomeInfo& outcome : kOutcomes) names.emplace_back(outcome.name);
+  for (const std::string& outcome : c.outcomes) {
+    if (std::find(names.begin(), names.end(), outcome) == names.end()) {
+      std::string hint;
+      if (auto near = closest_match(outcome, names)) hint = "; did you mean " + in_quotes(*near) + "?";
+      throw InputError("convergence.outcomes: unknown outcome " + in_quotes(outcome) + hint);
+    }
+  }
+  if (!c.enabled()) return;
+  if ((c.rel_half_width > 0) == (c.abs_half_width > 0)) {
+    throw InputError("convergence.rel_half_width: give exactly one target, rel_half_width or "
+                     "abs_half_width, > 0");
+  }
+  if (c.batch > c.max_patients) {
+    throw InputError("convergence.batch: must not exceed convergence.max_patients (" +
+                     std::to_string(c.batch) + " > " + std::to_string(c.max_patients) + ")");
+  }
+}
+
+}  // namespace
 
 void validate(const Parameters& p) {
   const Protocol& protocol = p.protocol;
@@ -682,6 +869,8 @@ void validate(const Parameters& p) {
                      std::to_string(p.technician.dots_per_session) + ")");
   }
   correlation_matrix(p);  // throws when not positive definite
+  validate_sweep(p);
+  validate_convergence(p);
 }
 
 double get_number(const Parameters& parameters, std::string_view key) {
@@ -754,13 +943,35 @@ std::string to_toml(const Parameters& parameters, bool explain) {
             out << toml::value<std::string>(value);
           } else if constexpr (std::is_same_v<T, Distribution>) {
             out << value.to_toml();
-          } else {
+          } else if constexpr (std::is_same_v<T, std::vector<Correlation>>) {
             out << "[";
             for (std::size_t i = 0; i < value.size(); ++i) {
               out << (i ? ", " : "") << "[\"" << value[i].first << "\", \"" << value[i].second
                   << "\", " << format_number(value[i].rho) << "]";
             }
             out << "]";
+          } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+            out << "[";
+            for (std::size_t i = 0; i < value.size(); ++i) {
+              out << (i ? ", " : "") << toml::value<std::string>(value[i]);
+            }
+            out << "]";
+          } else {
+            out << "{";
+            for (std::size_t i = 0; i < value.size(); ++i) {
+              out << (i ? ", " : " ") << "\"" << value[i].key << "\" = ";
+              if (!value[i].values.empty()) {
+                out << "[";
+                for (std::size_t j = 0; j < value[i].values.size(); ++j) {
+                  out << (j ? ", " : "") << format_number(value[i].values[j]);
+                }
+                out << "]";
+              } else {
+                out << "{ low = " << format_number(value[i].low)
+                    << ", high = " << format_number(value[i].high) << " }";
+              }
+            }
+            out << (value.empty() ? "}" : " }");
           }
         },
         k.access);

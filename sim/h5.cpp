@@ -71,8 +71,13 @@ void Handle::close() {
 
 void silence_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
+// Attributes keep the order they were written in (h5py lists them so).
+constexpr unsigned kAttributeOrder = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
+
 Handle create_file(const std::string& path) {
-  return Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
+  Handle properties(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create file properties");
+  check(H5Pset_attr_creation_order(properties, kAttributeOrder), "track attribute order");
+  return Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, properties, H5P_DEFAULT), H5Fclose,
                 "create file " + path);
 }
 
@@ -84,8 +89,10 @@ Handle open_file(const std::string& path, bool writable) {
 Handle create_group(hid_t parent, const std::string& name) {
   Handle properties(H5Pcreate(H5P_LINK_CREATE), H5Pclose, "create link properties");
   check(H5Pset_create_intermediate_group(properties, 1), "set link properties");
-  return Handle(H5Gcreate2(parent, name.c_str(), properties, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
-                "create group " + name);
+  Handle group_properties(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "create group properties");
+  check(H5Pset_attr_creation_order(group_properties, kAttributeOrder), "track attribute order");
+  return Handle(H5Gcreate2(parent, name.c_str(), properties, group_properties, H5P_DEFAULT),
+                H5Gclose, "create group " + name);
 }
 
 Handle open_group(hid_t parent, const std::string& name) {

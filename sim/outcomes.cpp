@@ -38,6 +38,36 @@ double RunningMoments::standard_error() const {
   return count_ > 1 ? std::sqrt(variance() / static_cast<double>(count_)) : 0.0;
 }
 
+PointSummary summarise(const OutcomeColumns& columns, std::int64_t max_sessions) {
+  PointSummary summary;
+  summary.patients = static_cast<std::int64_t>(columns[0].size());
+  for (std::size_t i = 0; i < kOutcomeCount; ++i) {
+    RunningMoments moments;
+    for (double v : columns[i]) moments.add(v);
+    std::vector<double> sorted = columns[i];
+    OutcomeSummary& s = summary.outcomes[i];
+    s.mean = moments.mean();
+    s.sem = moments.standard_error();
+    s.p05 = quantile(sorted, 0.05);
+    s.p50 = quantile(sorted, 0.50);
+    s.p95 = quantile(sorted, 0.95);
+  }
+  summary.session_shares.assign(static_cast<std::size_t>(max_sessions), 0.0);
+  for (double sessions : columns[static_cast<std::size_t>(Outcome::kSessions)]) {
+    const auto index = static_cast<std::size_t>(sessions) - 1;
+    if (index < summary.session_shares.size()) summary.session_shares[index] += 1;
+  }
+  for (double& share : summary.session_shares) share /= static_cast<double>(std::max<std::int64_t>(summary.patients, 1));
+  return summary;
+}
+
+PairedDifference paired_difference(std::span<const double> a, std::span<const double> b) {
+  RunningMoments moments;
+  const std::size_t n = std::min(a.size(), b.size());
+  for (std::size_t i = 0; i < n; ++i) moments.add(a[i] - b[i]);
+  return {moments.mean(), moments.standard_error()};
+}
+
 double quantile(std::span<double> values, double p) {
   if (values.empty()) return 0;
   const double position = p * static_cast<double>(values.size() - 1);

@@ -58,7 +58,7 @@ class Treatment {
           break;
       }
     }
-    result_.daily = observer_.daily(scalp_, session_starts_);
+    if (parameters_.run.daily) result_.daily = observer_.daily(scalp_, session_starts_);
     if (log_) {
       const double end = std::max(final_time_, static_cast<double>(protocol_.horizon_days) + 0.5);
       log_->add_dots(scalp_, end);

@@ -9,6 +9,7 @@
 
 #include "smpsim/build_info.h"
 #include "smpsim/error.h"
+#include "smpsim/observation.h"
 
 namespace smpsim {
 
@@ -58,20 +59,16 @@ std::string point_group(std::int64_t point) {
   return name;
 }
 
-// The open datasets of the point being written, and its running statistics.
+// The open datasets of the point being written.
 struct ResultWriter::Point {
-  std::int64_t index;
-  std::vector<double> parameter_values;
   h5::Handle group;
   h5::AppendableDataset patients;
   h5::AppendableDataset sessions;
   std::vector<h5::AppendableDataset> daily;
-  std::array<RunningMoments, kOutcomeCount> moments;
 };
 
-ResultWriter::ResultWriter(std::string path, const RunInfo& info,
-                           std::vector<std::string> parameter_names, bool overwrite)
-    : path_(std::move(path)), parameter_names_(std::move(parameter_names)) {
+ResultWriter::ResultWriter(std::string path, const RunInfo& info, bool overwrite)
+    : path_(std::move(path)) {
   h5::silence_errors();
   check_output_path(path_, overwrite);
   file_ = h5::create_file(partial_path());
@@ -84,6 +81,7 @@ ResultWriter::ResultWriter(std::string path, const RunInfo& info,
   h5::write_attribute(file_, "created_utc", utc_now());
   h5::write_attribute(file_, "n_points", info.points);
   h5::write_attribute(file_, "threads_used", info.threads_used);
+  h5::write_attribute(file_, "sweep_method", info.sweep_method);
 
   patient_layout_.add<std::int64_t>("patient_id");
   for (std::string_view name : kAttributeNames) patient_layout_.add<double>(std::string(name));
@@ -105,22 +103,23 @@ ResultWriter::ResultWriter(std::string path, const RunInfo& info,
 
 ResultWriter::~ResultWriter() = default;  // an unfinished file keeps complete = 0
 
-void ResultWriter::begin_point(std::int64_t point, const std::vector<double>& parameter_values,
-                               std::size_t days) {
+void ResultWriter::begin_point(std::int64_t point, const std::vector<std::string>& parameter_names,
+                               const std::vector<double>& parameter_values, std::size_t days) {
   h5::Handle group = h5::create_group(file_, point_group(point));
-  for (std::size_t i = 0; i < parameter_names_.size(); ++i) {
-    h5::write_attribute(group, parameter_names_[i], parameter_values[i]);
+  for (std::size_t i = 0; i < parameter_names.size(); ++i) {
+    h5::write_attribute(group, parameter_names[i], parameter_values[i]);
   }
   h5::AppendableDataset patients(group, "patients", patient_layout_, kTableChunkRows);
   h5::AppendableDataset sessions(group, "sessions", session_layout_, kTableChunkRows);
-  const h5::Handle daily_group = h5::create_group(group, "daily");
   std::vector<h5::AppendableDataset> daily;
-  for (std::string_view name : kDailyNames) {
-    daily.emplace_back(daily_group, std::string(name), H5T_NATIVE_FLOAT, days, kDailyChunkRows);
+  if (days > 0) {
+    const h5::Handle daily_group = h5::create_group(group, "daily");
+    for (std::string_view name : kDailyNames) {
+      daily.emplace_back(daily_group, std::string(name), H5T_NATIVE_FLOAT, days, kDailyChunkRows);
+    }
   }
-  point_ = std::make_unique<Point>(Point{point, parameter_values, std::move(group),
-                                         std::move(patients), std::move(sessions),
-                                         std::move(daily), {}});
+  point_ = std::make_unique<Point>(
+      Point{std::move(group), std::move(patients), std::move(sessions), std::move(daily)});
 }
 
 void ResultWriter::append(std::span<const PatientResult> patients) {
@@ -132,7 +131,6 @@ void ResultWriter::append(std::span<const PatientResult> patients) {
     for (double value : result.patient.attributes) patient_rows.put(value);
     for (std::size_t i = 0; i < kOutcomeCount; ++i) {
       const double value = result.outcomes[i];
-      point.moments[i].add(value);
       switch (kOutcomes[i].kind) {
         case OutcomeKind::kReal: patient_rows.put(value); break;
         case OutcomeKind::kCount: patient_rows.put(static_cast<std::int32_t>(value)); break;
@@ -148,7 +146,7 @@ void ResultWriter::append(std::span<const PatientResult> patients) {
   point.sessions.append(session_rows.data(), session_rows.size());
 
   std::vector<float> block;
-  for (std::size_t s = 0; s < kDailyCount; ++s) {
+  for (std::size_t s = 0; s < point.daily.size(); ++s) {
     block.clear();
     for (const PatientResult& result : patients) {
       const auto series = result.daily.series(static_cast<Daily>(s));
@@ -158,54 +156,70 @@ void ResultWriter::append(std::span<const PatientResult> patients) {
   }
 }
 
-const PointSummary& ResultWriter::end_point() {
-  Point& point = *point_;
-  PointSummary summary;
-  summary.point = point.index;
-  summary.parameter_values = point.parameter_values;
-  summary.patients = static_cast<std::int64_t>(point.patients.rows());
-  // Quantiles need the whole column: read it back from the file, one outcome at a time, so
-  // memory holds one column rather than every patient.
-  H5Fflush(file_, H5F_SCOPE_LOCAL);
+void ResultWriter::end_point() { point_.reset(); }
+
+OutcomeColumns ResultWriter::read_outcomes(std::int64_t point) const {
+  const h5::Handle table = h5::open_dataset(file_, point_group(point) + "/patients");
+  OutcomeColumns columns;
   for (std::size_t i = 0; i < kOutcomeCount; ++i) {
-    std::vector<double> column = h5::read_column(point.patients.id(), std::string(kOutcomes[i].name));
-    OutcomeSummary& s = summary.outcomes[i];
-    s.mean = point.moments[i].mean();
-    s.sem = point.moments[i].standard_error();
-    s.p05 = quantile(column, 0.05);
-    s.p50 = quantile(column, 0.50);
-    s.p95 = quantile(column, 0.95);
+    columns[i] = h5::read_column(table, std::string(kOutcomes[i].name));
   }
-  point_.reset();
-  summaries_.push_back(std::move(summary));
-  return summaries_.back();
+  return columns;
 }
 
-void ResultWriter::write_summary() {
-  h5::TableLayout layout;
-  layout.add<std::int64_t>("point");
-  for (const std::string& name : parameter_names_) layout.add<double>(name);
-  layout.add<std::int64_t>("n_patients");
+void ResultWriter::write_summary(const SummaryLayout& layout,
+                                 const std::vector<PointSummary>& points) {
+  const std::size_t max_sessions = points.empty() ? 0 : points.front().session_shares.size();
+  h5::TableLayout columns;
+  columns.add<std::int64_t>("point");
+  for (const std::string& name : layout.parameter_names) columns.add<double>(name);
+  columns.add<std::int64_t>("n_patients");
+  if (layout.convergence) columns.add<std::int8_t>("converged");
   for (const OutcomeInfo& outcome : kOutcomes) {
-    for (const char* statistic : {"_mean", "_sem", "_p05", "_p50", "_p95"}) {
-      layout.add<double>(std::string(outcome.name) + statistic);
+    std::vector<std::string> statistics = {"_mean", "_sem", "_p05", "_p50", "_p95"};
+    if (layout.convergence) statistics.push_back("_half_width");
+    if (layout.baseline) statistics.insert(statistics.end(), {"_diff_mean", "_diff_sem"});
+    for (const std::string& statistic : statistics) {
+      columns.add<double>(std::string(outcome.name) + statistic);
     }
   }
-  h5::TableRows rows(layout);
-  for (const PointSummary& summary : summaries_) {
+  for (std::size_t s = 1; s <= max_sessions; ++s) {
+    columns.add<double>("sessions_share_" + std::to_string(s));
+  }
+  h5::TableRows rows(columns);
+  for (const PointSummary& summary : points) {
     rows.put(summary.point);
     for (double value : summary.parameter_values) rows.put(value);
     rows.put(summary.patients);
+    if (layout.convergence) rows.put(static_cast<std::int8_t>(summary.converged));
     for (const OutcomeSummary& s : summary.outcomes) {
       rows.put(s.mean).put(s.sem).put(s.p05).put(s.p50).put(s.p95);
+      if (layout.convergence) rows.put(kNormal95 * s.sem);
+      if (layout.baseline) rows.put(s.diff_mean).put(s.diff_sem);
     }
+    for (std::size_t s = 0; s < max_sessions; ++s) rows.put(summary.session_shares[s]);
   }
-  h5::AppendableDataset table(file_, "summary", layout, std::max<std::size_t>(rows.size(), 1));
+  h5::AppendableDataset table(file_, "summary", columns, std::max<std::size_t>(rows.size(), 1));
+  table.append(rows.data(), rows.size());
+}
+
+void ResultWriter::write_sensitivity(const SensitivityTable& sensitivity) {
+  constexpr std::size_t kNameLength = 64;
+  h5::TableLayout columns;
+  columns.add_string("parameter", kNameLength);
+  columns.add_string("outcome", kNameLength);
+  for (const std::string& name : sensitivity.columns) columns.add<double>(name);
+  h5::TableRows rows(columns);
+  for (const SensitivityTable::Row& row : sensitivity.rows) {
+    rows.put_string(row.parameter).put_string(row.outcome);
+    for (double value : row.values) rows.put(value);
+  }
+  h5::AppendableDataset table(file_, "sensitivity", columns,
+                              std::max<std::size_t>(rows.size(), 1));
   table.append(rows.data(), rows.size());
 }
 
 void ResultWriter::finish() {
-  write_summary();
   h5::write_attribute(file_, "complete", std::int32_t{1});
   if (H5Fflush(file_, H5F_SCOPE_GLOBAL) < 0) throw IoError(partial_path() + ": cannot flush");
   file_.close();
@@ -214,7 +228,6 @@ void ResultWriter::finish() {
   if (error) {
     throw IoError(partial_path() + ": cannot rename to " + path_ + ": " + error.message());
   }
-  finished_ = true;
 }
 
 }  // namespace smpsim

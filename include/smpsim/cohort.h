@@ -16,10 +16,13 @@ struct Parameters;
 // reorder buffer in front of the writer stays a few blocks.
 inline constexpr std::int64_t kPatientsPerBlock = 32;
 
-// Progress on stderr: patients done, rate and ETA, rewritten in place at most 4 times a second.
+// Progress on stderr: the point, patients done, rate and ETA (when the total is known, > 0)
+// and a status such as the current half-widths, rewritten in place at most 4 times a second.
 class Progress {
  public:
   Progress(std::int64_t total, bool enabled);
+  void set_point(std::int64_t point, std::int64_t points);
+  void set_status(std::string status);
   void advance(std::int64_t patients);
   void finish();
   double seconds() const;
@@ -28,6 +31,9 @@ class Progress {
   void print(bool final_line);
   std::int64_t total_;
   std::int64_t done_ = 0;
+  std::int64_t point_ = 0;
+  std::int64_t points_ = 1;
+  std::string status_;
   bool enabled_;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_print_;

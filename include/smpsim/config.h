@@ -28,6 +28,7 @@ struct RunSettings {
   std::int64_t seed = 0;
   std::int64_t threads = 0;  // 0: all cores
   std::string output;        // empty: out/<config name>.h5
+  bool daily = true;         // write the daily series
 };
 
 struct Correlation {
@@ -119,6 +120,34 @@ struct Optics {
   double hair_obscure_mm = 0;
 };
 
+// A sweep over parameter points (INTERFACE.md, [sweep]). `method = "none"` runs one point.
+struct SweptParameter {
+  std::string key;            // a numeric config key or a distribution's field
+  std::vector<double> values; // grid
+  double low = 0;             // lhs, sobol, morris
+  double high = 0;
+  friend bool operator==(const SweptParameter&, const SweptParameter&) = default;
+};
+
+struct SweepSpec {
+  std::string method;           // none | grid | lhs | sobol | morris
+  std::int64_t samples = 0;     // lhs: points; sobol: base samples N; morris: trajectories
+  std::int64_t levels = 0;      // morris: grid levels
+  std::int64_t baseline = -1;   // the point paired differences are taken against; -1: none
+  std::int64_t bootstrap = 0;   // resamples for the intervals of sensitivity indices
+  std::vector<SweptParameter> parameters;
+};
+
+// Add patients to each point in batches until the outcomes' 95 % intervals are narrow enough.
+struct ConvergenceSpec {
+  std::vector<std::string> outcomes;  // empty: a fixed cohort of run.patients
+  double rel_half_width = 0;          // target half-width relative to |mean| (0: unused)
+  double abs_half_width = 0;          // or absolute (0: unused)
+  std::int64_t batch = 0;
+  std::int64_t max_patients = 0;
+  bool enabled() const { return !outcomes.empty(); }
+};
+
 struct Parameters {
   RunSettings run;
   PatientModel patient;
@@ -127,6 +156,8 @@ struct Parameters {
   Aftercare aftercare;
   Kinetics kinetics;
   Optics optics;
+  SweepSpec sweep;
+  ConvergenceSpec convergence;
 };
 
 // ---- The key table --------------------------------------------------------------------------
@@ -142,15 +173,18 @@ struct Bounds {
   std::string describe() const;  // "in [0, 1]", "> 0", ">= 0"
 };
 
-using ConfigValue = std::variant<double, std::int64_t, bool, std::string, Distribution,
-                                 std::vector<Correlation>>;
+using ConfigValue =
+    std::variant<double, std::int64_t, bool, std::string, Distribution, std::vector<Correlation>,
+                 std::vector<std::string>, std::vector<SweptParameter>>;
 using ConfigAccessor =
     std::variant<double& (*)(Parameters&), std::int64_t& (*)(Parameters&), bool& (*)(Parameters&),
                  std::string& (*)(Parameters&), Distribution& (*)(Parameters&),
-                 std::vector<Correlation>& (*)(Parameters&)>;
+                 std::vector<Correlation>& (*)(Parameters&),
+                 std::vector<std::string>& (*)(Parameters&),
+                 std::vector<SweptParameter>& (*)(Parameters&)>;
 
 // One config key: its dotted name (`kinetics.k_enc`), default, unit, valid range and meaning
-// with the source of the default.
+// with the source of the default. A text key may list the values it accepts.
 struct ConfigKey {
   std::string key;
   ConfigValue default_value;
@@ -158,6 +192,7 @@ struct ConfigKey {
   Bounds bounds;
   std::string meaning;
   ConfigAccessor access;
+  std::vector<std::string> choices = {};
 };
 
 const std::vector<ConfigKey>& config_keys();

@@ -61,6 +61,44 @@ struct PatientResult {
   DailyObservations daily;
 };
 
+// Statistics of one outcome over a point's cohort (INTERFACE.md, /summary).
+struct OutcomeSummary {
+  double mean = 0;
+  double sem = 0;
+  double p05 = 0;
+  double p50 = 0;
+  double p95 = 0;
+  double diff_mean = 0;  // paired difference from the baseline point, when one is named
+  double diff_sem = 0;
+};
+
+struct PointSummary {
+  std::int64_t point = 0;
+  std::vector<double> parameter_values;
+  std::int64_t patients = 0;
+  bool converged = true;  // convergence targets met (always true without targets)
+  std::array<OutcomeSummary, kOutcomeCount> outcomes;
+  std::vector<double> session_shares;  // share of patients with 1, 2, ... sessions
+};
+
+// Per-patient outcome columns of one point, in patient order.
+using OutcomeColumns = std::array<std::vector<double>, kOutcomeCount>;
+
+// The summary of a point from its outcome columns: means and standard errors (Welford, in
+// patient order), quantiles, and the sessions distribution up to `max_sessions`.
+PointSummary summarise(const OutcomeColumns& columns, std::int64_t max_sessions);
+
+// Mean and standard error of the patient-by-patient difference a - b over the patients both
+// have (the first min(|a|, |b|)).
+struct PairedDifference {
+  double mean;
+  double sem;
+};
+PairedDifference paired_difference(std::span<const double> a, std::span<const double> b);
+
+// Half-width of a 95 % confidence interval, 1.96 standard errors.
+inline constexpr double kNormal95 = 1.959963984540054;
+
 // Mean and standard error, accumulated in patient order (Welford), so a summary is the same
 // bit for bit whatever the thread count.
 class RunningMoments {

@@ -2,7 +2,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -18,37 +17,46 @@ struct RunInfo {
   std::uint64_t seed = 0;
   std::int64_t points = 1;
   std::int64_t threads_used = 1;
+  std::string sweep_method = "none";
 };
 
-// Mean, standard error and quantiles of one outcome over a point's cohort.
-struct OutcomeSummary {
-  double mean = 0;
-  double sem = 0;
-  double p05 = 0;
-  double p50 = 0;
-  double p95 = 0;
+// What /summary holds besides each outcome's mean, sem and percentiles.
+struct SummaryLayout {
+  std::vector<std::string> parameter_names;  // swept keys
+  bool convergence = false;                  // converged flag and <outcome>_half_width
+  bool baseline = false;                     // <outcome>_diff_mean, <outcome>_diff_sem
 };
 
-struct PointSummary {
-  std::int64_t point = 0;
-  std::vector<double> parameter_values;
-  std::int64_t patients = 0;
-  std::array<OutcomeSummary, kOutcomeCount> outcomes;
+// A table of sensitivity indices: one row per (parameter, outcome), named numeric columns.
+struct SensitivityTable {
+  std::vector<std::string> columns;
+  struct Row {
+    std::string parameter;
+    std::string outcome;
+    std::vector<double> values;
+  };
+  std::vector<Row> rows;
 };
 
 // Streams results into the HDF5 layout of INTERFACE.md. Writes to `<path>.partial` and gives
 // the file its name only in finish(), once `complete` is 1: a run that fails or is interrupted
-// never leaves a file that claims to be complete. Results arrive in patient order.
+// never leaves a file that claims to be complete. Patients arrive in patient order.
 class ResultWriter {
  public:
-  ResultWriter(std::string path, const RunInfo& info, std::vector<std::string> parameter_names,
-               bool overwrite);
+  ResultWriter(std::string path, const RunInfo& info, bool overwrite);
   ~ResultWriter();
 
-  void begin_point(std::int64_t point, const std::vector<double>& parameter_values,
-                   std::size_t days);
+  // `days` observation days per daily series; 0 writes no daily series.
+  void begin_point(std::int64_t point, const std::vector<std::string>& parameter_names,
+                   const std::vector<double>& parameter_values, std::size_t days);
   void append(std::span<const PatientResult> patients);
-  const PointSummary& end_point();
+  void end_point();
+
+  // A finished point's outcomes, read back one table at a time (memory: one point's columns).
+  OutcomeColumns read_outcomes(std::int64_t point) const;
+
+  void write_summary(const SummaryLayout& layout, const std::vector<PointSummary>& points);
+  void write_sensitivity(const SensitivityTable& table);
   void finish();
 
   const std::string& path() const { return path_; }
@@ -56,19 +64,15 @@ class ResultWriter {
 
  private:
   struct Point;
-  void write_summary();
 
   std::string path_;
-  std::vector<std::string> parameter_names_;
   h5::Handle file_;
   h5::TableLayout patient_layout_;
   h5::TableLayout session_layout_;
   std::unique_ptr<Point> point_;
-  std::vector<PointSummary> summaries_;
-  bool finished_ = false;
 };
 
-// "<name>/<k>" point group names: zero-padded to 6 digits.
+// The group of point k: "/points/000042".
 std::string point_group(std::int64_t point);
 
 }  // namespace smpsim

@@ -39,12 +39,16 @@ TEST_CASE("a finished file gets its name and complete = 1 and the summary", "[wr
   const auto results = few_patients(p, 5);
   const std::string path = temporary_path("finished.h5");
   {
-    ResultWriter writer(path, RunInfo{to_toml(p), 1, 1, 1}, {}, false);
-    writer.begin_point(0, {}, static_cast<std::size_t>(p.protocol.horizon_days + 1));
+    ResultWriter writer(path, RunInfo{to_toml(p), 1, 1, 1}, false);
+    writer.begin_point(0, {}, {}, static_cast<std::size_t>(p.protocol.horizon_days + 1));
     writer.append(std::span(results).first(2));
     writer.append(std::span(results).subspan(2));
-    const PointSummary& summary = writer.end_point();
+    writer.end_point();
+    const OutcomeColumns columns = writer.read_outcomes(0);
+    CHECK(columns[static_cast<int>(Outcome::kFinalShade)].size() == 5);
+    PointSummary summary = summarise(columns, 4);
     CHECK(summary.patients == 5);
+    writer.write_summary({}, {summary});
     writer.finish();
   }
   CHECK(fs::exists(path));
@@ -67,8 +71,8 @@ TEST_CASE("an unfinished file keeps its side name and says it is incomplete", "[
   Parameters p = default_parameters();
   const std::string path = temporary_path("unfinished.h5");
   {
-    ResultWriter writer(path, RunInfo{to_toml(p), 1, 1, 1}, {}, false);
-    writer.begin_point(0, {}, 10);
+    ResultWriter writer(path, RunInfo{to_toml(p), 1, 1, 1}, false);
+    writer.begin_point(0, {}, {}, 10);
   }
   CHECK(!fs::exists(path));
   REQUIRE(fs::exists(path + ".partial"));
@@ -80,7 +84,7 @@ TEST_CASE("an existing result is never replaced without --overwrite", "[writer]"
   const std::string path = temporary_path("existing.h5");
   { std::ofstream(path) << "precious"; }
   const Parameters p = default_parameters();
-  CHECK_THROWS_AS(ResultWriter(path, RunInfo{to_toml(p), 1, 1, 1}, {}, false), InputError);
+  CHECK_THROWS_AS(ResultWriter(path, RunInfo{to_toml(p), 1, 1, 1}, false), InputError);
   std::ifstream in(path);
   std::string content;
   in >> content;
@@ -90,7 +94,7 @@ TEST_CASE("an existing result is never replaced without --overwrite", "[writer]"
 TEST_CASE("an output directory that does not exist is an I/O error naming it", "[writer]") {
   const Parameters p = default_parameters();
   try {
-    ResultWriter("/nonexistent/dir/x.h5", RunInfo{to_toml(p), 1, 1, 1}, {}, false);
+    ResultWriter("/nonexistent/dir/x.h5", RunInfo{to_toml(p), 1, 1, 1}, false);
     FAIL("expected an error");
   } catch (const IoError& e) {
     CHECK(std::string(e.what()).find("/nonexistent/dir") != std::string::npos);
