@@ -155,8 +155,9 @@ class Result:
 
     @property
     def sweep_method(self):
-        """"grid", "lhs", "sobol" or "morris"; None for a plain run."""
-        return self._attr("sweep_method")
+        """"grid", "lhs", "sobol" or "morris"; None for a plain run (stored as "none")."""
+        method = self._attr("sweep_method")
+        return None if method in (None, "none") else method
 
     @property
     def complete(self):
@@ -203,7 +204,9 @@ class Result:
         return self._table(f"{self._point(point)}/sessions")
 
     def daily_names(self, point=0):
-        return list(self._file[f"{self._point(point)}/daily"])
+        """The daily series of a point; none when the run set run.daily = false."""
+        group = self._file[self._point(point)]
+        return list(group["daily"]) if "daily" in group else []
 
     def daily(self, name, point=0, wide=False):
         """A daily series at t = k + 0.5 days since session 1: long (patient_id, day, value) or
@@ -503,9 +506,11 @@ def write_standard_plots(result, directory, patient=0, smpsim=None):
     """Writes every standard plot that applies to the file into `directory`; returns the paths.
     The region grid needs the smpsim executable to trace `patient`; without it it is skipped."""
     directory = Path(directory)
-    point = result.config().get("sweep", {}).get("baseline", 0)
-    paths = [plot_healing_timeline(result, directory / "healing_timeline.png", point),
-             plot_outcome_distributions(result, directory / "outcome_distributions.png", point)]
+    point = max(result.config().get("sweep", {}).get("baseline", 0), 0)
+    paths = []
+    if result.daily_names(point):
+        paths.append(plot_healing_timeline(result, directory / "healing_timeline.png", point))
+    paths.append(plot_outcome_distributions(result, directory / "outcome_distributions.png", point))
     if result.parameters:
         paths.append(plot_outcomes_vs_parameters(result, directory / "outcomes_vs_parameters.png"))
     sensitivity = result.sensitivity()

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -11,9 +12,10 @@
 #include <vector>
 
 #include "smpsim/build_info.h"
-#include "smpsim/cohort.h"
+#include "smpsim/progress.h"
 #include "smpsim/config.h"
 #include "smpsim/error.h"
+#include "smpsim/h5.h"
 #include "smpsim/patient.h"
 #include "smpsim/simulation.h"
 #include "smpsim/study.h"
@@ -45,8 +47,10 @@ struct RunOptions {
   std::optional<std::int64_t> threads;
   std::optional<std::int64_t> patients;
   std::optional<std::int64_t> seed;
+  std::string command_line;  // as typed, to say how to resume
   bool quiet = false;
   bool overwrite = false;
+  bool resume = false;
 };
 
 struct TraceOptions {
@@ -147,8 +151,23 @@ int run_simulation(const RunOptions& options) {
     std::filesystem::create_directories(std::filesystem::path(study.output).parent_path());
   }
   study.overwrite = options.overwrite;
+  study.resume = options.resume;
   study.progress = !options.quiet && ::isatty(STDERR_FILENO);
   const StudyResult result = run_study(parameters, study);
+  if (result.already_complete) {
+    std::fprintf(stderr, "smpsim: %s is already complete; nothing to resume\n", study.output.c_str());
+    return kExitDone;
+  }
+  if (result.interrupted_by != 0) {
+    std::fprintf(stderr,
+                 "smpsim: interrupted (%s) after %lld of %lld blocks; the finished ones are kept "
+                 "in %s.checkpoint\nsmpsim: continue with: %s --resume\n",
+                 result.interrupted_by == SIGINT ? "SIGINT" : "SIGTERM",
+                 static_cast<long long>(result.blocks_done),
+                 static_cast<long long>(result.blocks_known), study.output.c_str(),
+                 options.command_line.c_str());
+    return 128 + result.interrupted_by;
+  }
   if (!options.quiet) print_summary(result, study.output);
   return kExitDone;
 }
@@ -185,6 +204,7 @@ int trace_patient(const TraceOptions& options) {
 }  // namespace
 
 int run_command_line(int argc, char** argv) {
+  h5::initialise();
   CLI::App app{"smpsim: Monte Carlo simulation of scalp micropigmentation healing"};
   app.set_version_flag("--version", std::string("smpsim ") + kVersion + " (" + kGitCommit + ")");
   app.require_subcommand(1);
@@ -200,7 +220,10 @@ int run_command_line(int argc, char** argv) {
   run_command->add_option("--seed", run.seed, "random seed")
       ->check(CLI::Range(std::int64_t{0}, std::numeric_limits<std::int64_t>::max()));
   run_command->add_flag("--quiet", run.quiet, "no progress, no summary");
-  run_command->add_flag("--overwrite", run.overwrite, "replace an existing output file");
+  run_command->add_flag("--overwrite", run.overwrite,
+                        "replace an existing output file and start over from no checkpoint");
+  run_command->add_flag("--resume", run.resume,
+                        "continue from the checkpoint an interrupted run left (or start one)");
 
   ConfigOptions check;
   bool explain = false;
@@ -219,6 +242,12 @@ int run_command_line(int argc, char** argv) {
   trace_command->add_option("--point", trace.point, "sweep point")
       ->check(CLI::Range(std::int64_t{0}, std::numeric_limits<std::int64_t>::max()));
 
+  for (int i = 0; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word == "--resume") continue;
+    const bool plain = word.find_first_of(" \t'\"{}[]$;&|*?") == std::string::npos;
+    run.command_line += (i ? " " : "") + (plain ? word : "'" + word + "'");
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,5 +1,6 @@
 #include "smpsim/h5.h"
 
+#include <cerrno>
 #include <cstring>
 #include <stdexcept>
 
@@ -11,8 +12,12 @@ namespace {
 
 constexpr int kDeflateLevel = 1;  // fast: the output must not dominate the run time
 
+// The system's reason, when the failure came from one (HDF5 leaves errno set, e.g. ENOSPC).
 [[noreturn]] void fail(std::string_view what) {
-  throw IoError("HDF5: cannot " + std::string(what));
+  const int error = errno;
+  errno = 0;
+  throw IoError("HDF5: cannot " + std::string(what) +
+                (error != 0 ? std::string(": ") + std::strerror(error) : std::string()));
 }
 
 void check(herr_t status, std::string_view what) {
@@ -69,7 +74,10 @@ void Handle::close() {
   id_ = H5I_INVALID_HID;
 }
 
-void silence_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+void initialise() {
+  H5dont_atexit();
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
 
 // Attributes keep the order they were written in (h5py lists them so).
 constexpr unsigned kAttributeOrder = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;

@@ -142,7 +142,9 @@ std::vector<SobolIndex> sobol_indices(std::span<const double> y, std::size_t dim
       const auto abi = ab(i);
       double first = 0, total = 0;
       for (std::size_t j : rows) {
-        first += b[j] * (abi[j] - a[j]);
+        // f(B) centred: the same expectation (E[f(A_B) - f(A)] = 0), far less variance when
+        // the outputs sit far from zero.
+        first += (b[j] - mean) * (abi[j] - a[j]);
         total += (a[j] - abi[j]) * (a[j] - abi[j]);
       }
       const double m = static_cast<double>(rows.size());

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -28,16 +30,13 @@ std::string utc_now() {
   return text;
 }
 
-// Refuses what would lose the user's data and reports an unwritable place before any work.
-void check_output_path(const std::string& path, bool overwrite) {
+}  // namespace
+
+void check_output_path(const std::string& path, bool replace) {
   namespace fs = std::filesystem;
   std::error_code error;
-  if (fs::exists(path, error) && !overwrite) {
+  if (fs::exists(path, error) && !replace) {
     throw InputError(path + ": the output file exists; pass --overwrite to replace it");
-  }
-  if (fs::exists(path + ".partial", error) && !overwrite) {
-    throw InputError(path + ".partial: an unfinished run left this file; pass --overwrite to "
-                            "start over");
   }
   const fs::path directory = fs::path(path).parent_path().empty() ? fs::path(".")
                                                                   : fs::path(path).parent_path();
@@ -51,7 +50,15 @@ void check_output_path(const std::string& path, bool overwrite) {
   }
 }
 
-}  // namespace
+bool is_complete_output(const std::string& path) {
+  if (H5Fis_hdf5(path.c_str()) <= 0) return false;
+  try {
+    const h5::Handle file = h5::open_file(path, false);
+    return h5::read_attribute<std::int32_t>(file, "complete") == 1;
+  } catch (const IoError&) {
+    return false;
+  }
+}
 
 std::string point_group(std::int64_t point) {
   char name[32];
@@ -67,10 +74,7 @@ struct ResultWriter::Point {
   std::vector<h5::AppendableDataset> daily;
 };
 
-ResultWriter::ResultWriter(std::string path, const RunInfo& info, bool overwrite)
-    : path_(std::move(path)) {
-  h5::silence_errors();
-  check_output_path(path_, overwrite);
+ResultWriter::ResultWriter(std::string path, const RunInfo& info) : path_(std::move(path)) {
   file_ = h5::create_file(partial_path());
   h5::write_attribute(file_, "format_version", kFormatVersion);
   h5::write_attribute(file_, "smpsim_version", kVersion);
@@ -221,7 +225,9 @@ void ResultWriter::write_sensitivity(const SensitivityTable& sensitivity) {
 
 void ResultWriter::finish() {
   h5::write_attribute(file_, "complete", std::int32_t{1});
-  if (H5Fflush(file_, H5F_SCOPE_GLOBAL) < 0) throw IoError(partial_path() + ": cannot flush");
+  if (H5Fflush(file_, H5F_SCOPE_GLOBAL) < 0) {
+    throw IoError(partial_path() + ": cannot write: " + std::strerror(errno ? errno : EIO));
+  }
   file_.close();
   std::error_code error;
   std::filesystem::rename(partial_path(), path_, error);

@@ -41,8 +41,11 @@ template <> inline hid_t native_type<std::uint64_t>() { return H5T_NATIVE_UINT64
 template <> inline hid_t native_type<std::int32_t>() { return H5T_NATIVE_INT32; }
 template <> inline hid_t native_type<std::int8_t>() { return H5T_NATIVE_INT8; }
 
-// Turns off HDF5's own error printing; failures become IoError exceptions.
-void silence_errors();
+// Turns off HDF5's own error printing (failures become IoError exceptions) and its clean-up at
+// exit, which crashes on a file whose close failed (a full disk): open files are closed by
+// their handles, and a failed one is left to the operating system. Call before any other
+// HDF5 function.
+void initialise();
 
 Handle create_file(const std::string& path);  // truncates
 Handle open_file(const std::string& path, bool writable);

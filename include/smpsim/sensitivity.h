@@ -55,8 +55,9 @@ MorrisDesign morris_design(std::size_t dimensions, std::size_t trajectories, std
 
 // ---- Estimators ---------------------------------------------------------------------------
 
-// First-order (Saltelli 2010) and total (Jansen 1999) indices with bootstrap 95 % intervals
-// (1.96 x the bootstrap standard deviation, as SALib reports them). `y` holds the model
+// First-order (Saltelli 2010, with f(B) centred on the sample mean) and total (Jansen 1999)
+// indices with bootstrap 95 % intervals (1.96 x the bootstrap standard deviation, as SALib
+// reports them). `y` holds the model
 // output at the points of saltelli_design, in its order.
 struct SobolIndex {
   double s1;

@@ -12,8 +12,9 @@ namespace smpsim {
 
 struct StudyOptions {
   std::string output;
-  bool overwrite = false;
-  bool progress = false;  // progress line on stderr
+  bool overwrite = false;  // replace an existing output or checkpoint
+  bool resume = false;     // continue from the checkpoint an interrupted run left
+  bool progress = false;   // progress line on stderr
 };
 
 struct StudyResult {
@@ -22,11 +23,17 @@ struct StudyResult {
   SensitivityTable sensitivity;  // Sobol or Morris sweeps
   double seconds = 0;
   int threads = 1;
+  int interrupted_by = 0;         // SIGINT or SIGTERM stopped it: the checkpoint is resumable
+  bool already_complete = false;  // --resume found the output complete: nothing to do
+  std::int64_t blocks_done = 0;
+  std::int64_t blocks_known = 0;
 };
 
-// Runs a study: for each sweep point, for each block (or convergence batch) of patients,
-// simulate and stream to the file; then the summary, the paired differences against the
-// baseline, and the sensitivity indices. The whole of `smpsim run`.
+// Runs a study, the whole of `smpsim run`: plan the sweep's points; simulate every block of
+// patients the schedule releases (all at once, or a convergence batch at a time) on all
+// threads, committing each to the checkpoint; then write the file point by point in patient
+// order, with the summary, the paired differences against the baseline and the sensitivity
+// indices, and give it its name.
 StudyResult run_study(const Parameters& parameters, const StudyOptions& options);
 
 }  // namespace smpsim

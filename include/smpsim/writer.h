@@ -43,7 +43,8 @@ struct SensitivityTable {
 // never leaves a file that claims to be complete. Patients arrive in patient order.
 class ResultWriter {
  public:
-  ResultWriter(std::string path, const RunInfo& info, bool overwrite);
+  // Creates `<path>.partial` (replacing one an earlier attempt left).
+  ResultWriter(std::string path, const RunInfo& info);
   ~ResultWriter();
 
   // `days` observation days per daily series; 0 writes no daily series.
@@ -71,6 +72,13 @@ class ResultWriter {
   h5::TableLayout session_layout_;
   std::unique_ptr<Point> point_;
 };
+
+// Refuses, before any work, what would lose the user's data (an existing output, unless
+// `replace`) and reports an output directory that is missing or not writable.
+void check_output_path(const std::string& path, bool replace);
+
+// Whether `path` is an smpsim output whose root says complete = 1.
+bool is_complete_output(const std::string& path);
 
 // The group of point k: "/points/000042".
 std::string point_group(std::int64_t point);

@@ -7,23 +7,24 @@
 #include <functional>
 #include <vector>
 
-#include "smpsim/cohort.h"
 #include "smpsim/config.h"
 #include "smpsim/outcomes.h"
+#include "smpsim/patient.h"
+#include "smpsim/simulation.h"
 
 namespace smpsim::testing {
 
-// Runs `patients` patients of `parameters` on every core and keeps their results in memory.
+// Runs patients 0 .. n-1 of `parameters` on every core and keeps their results in memory.
 inline std::vector<PatientResult> simulate_cohort(const Parameters& parameters,
                                                   std::int64_t patients) {
-  std::vector<PatientResult> results;
-  results.reserve(static_cast<std::size_t>(patients));
-  Progress quiet(patients, false);
-  run_cohort(parameters, 0, patients, resolve_threads(0),
-             [&](std::span<const PatientResult> block) {
-               results.insert(results.end(), block.begin(), block.end());
-             },
-             quiet);
+  std::vector<PatientResult> results(static_cast<std::size_t>(patients));
+  const PatientSampler sampler(parameters);
+  const auto seed = static_cast<std::uint64_t>(parameters.run.seed);
+#pragma omp parallel for schedule(dynamic, 8)
+  for (std::int64_t id = 0; id < patients; ++id) {
+    results[static_cast<std::size_t>(id)] =
+        simulate_patient(parameters, sampler.sample(seed, static_cast<std::uint64_t>(id)));
+  }
   return results;
 }
 

@@ -39,7 +39,7 @@ TEST_CASE("a finished file gets its name and complete = 1 and the summary", "[wr
   const auto results = few_patients(p, 5);
   const std::string path = temporary_path("finished.h5");
   {
-    ResultWriter writer(path, RunInfo{to_toml(p), 1, 1, 1}, false);
+    ResultWriter writer(path, RunInfo{to_toml(p), 1, 1, 1});
     writer.begin_point(0, {}, {}, static_cast<std::size_t>(p.protocol.horizon_days + 1));
     writer.append(std::span(results).first(2));
     writer.append(std::span(results).subspan(2));
@@ -71,7 +71,7 @@ TEST_CASE("an unfinished file keeps its side name and says it is incomplete", "[
   Parameters p = default_parameters();
   const std::string path = temporary_path("unfinished.h5");
   {
-    ResultWriter writer(path, RunInfo{to_toml(p), 1, 1, 1}, false);
+    ResultWriter writer(path, RunInfo{to_toml(p), 1, 1, 1});
     writer.begin_point(0, {}, {}, 10);
   }
   CHECK(!fs::exists(path));
@@ -83,8 +83,8 @@ TEST_CASE("an unfinished file keeps its side name and says it is incomplete", "[
 TEST_CASE("an existing result is never replaced without --overwrite", "[writer]") {
   const std::string path = temporary_path("existing.h5");
   { std::ofstream(path) << "precious"; }
-  const Parameters p = default_parameters();
-  CHECK_THROWS_AS(ResultWriter(path, RunInfo{to_toml(p), 1, 1, 1}, false), InputError);
+  CHECK_THROWS_AS(check_output_path(path, false), InputError);
+  CHECK_NOTHROW(check_output_path(path, true));
   std::ifstream in(path);
   std::string content;
   in >> content;
@@ -92,9 +92,8 @@ TEST_CASE("an existing result is never replaced without --overwrite", "[writer]"
 }
 
 TEST_CASE("an output directory that does not exist is an I/O error naming it", "[writer]") {
-  const Parameters p = default_parameters();
   try {
-    ResultWriter("/nonexistent/dir/x.h5", RunInfo{to_toml(p), 1, 1, 1}, false);
+    check_output_path("/nonexistent/dir/x.h5", false);
     FAIL("expected an error");
   } catch (const IoError& e) {
     CHECK(std::string(e.what()).find("/nonexistent/dir") != std::string::npos);
