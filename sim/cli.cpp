@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -58,6 +59,24 @@ struct TraceOptions {
   std::int64_t patient = 0;
   std::int64_t point = 0;
 };
+
+// A whole number within [low, high], with a message that says which of the two it is not.
+CLI::Validator whole_number(std::int64_t low, std::int64_t high) {
+  return CLI::Validator(
+      [low, high](std::string& text) -> std::string {
+        std::int64_t value = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (error != std::errc() || end != text.data() + text.size()) {
+          return "expected a whole number, got '" + text + "'";
+        }
+        if (value < low || value > high) {
+          return "must be in [" + std::to_string(low) + ", " + std::to_string(high) + "], got " +
+                 text;
+        }
+        return {};
+      },
+      "INT in [" + std::to_string(low) + ", " + std::to_string(high) + "]");
+}
 
 std::string default_output(const ConfigLoader& loader) { return "out/" + loader.name() + ".h5"; }
 
@@ -174,6 +193,7 @@ int run_simulation(const RunOptions& options) {
 
 int check_config(const ConfigOptions& options, bool explain) {
   const Parameters parameters = load_parameters(options.path, options.overrides);
+  plan_sweep(parameters);  // every point valid, the baseline among them
   std::cout << "# smpsim " << kVersion << ": resolved config"
             << (options.path ? " of " + *options.path : std::string(" (built-in defaults)"))
             << "\n"
@@ -214,11 +234,11 @@ int run_command_line(int argc, char** argv) {
   run.config.add_to(*run_command);
   run_command->add_option("-o,--output", run.output, "output file (default: out/<config>.h5)");
   run_command->add_option("--threads", run.threads, "OpenMP threads (0: every core)")
-      ->check(CLI::Range(0, 4096));
+      ->check(whole_number(0, 4096));
   run_command->add_option("--patients", run.patients, "patients per point")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{0xFFFFFFFF}));
+      ->check(whole_number(1, 0xFFFFFFFF));
   run_command->add_option("--seed", run.seed, "random seed")
-      ->check(CLI::Range(std::int64_t{0}, std::numeric_limits<std::int64_t>::max()));
+      ->check(whole_number(0, std::numeric_limits<std::int64_t>::max()));
   run_command->add_flag("--quiet", run.quiet, "no progress, no summary");
   run_command->add_flag("--overwrite", run.overwrite,
                         "replace an existing output file and start over from no checkpoint");
@@ -238,9 +258,9 @@ int run_command_line(int argc, char** argv) {
   trace.config.add_to(*trace_command);
   trace_command->add_option("--patient", trace.patient, "patient id")
       ->required()
-      ->check(CLI::Range(std::int64_t{0}, std::int64_t{0xFFFFFFFF}));
+      ->check(whole_number(0, 0xFFFFFFFF));
   trace_command->add_option("--point", trace.point, "sweep point")
-      ->check(CLI::Range(std::int64_t{0}, std::numeric_limits<std::int64_t>::max()));
+      ->check(whole_number(0, std::numeric_limits<std::int64_t>::max()));
 
   for (int i = 0; i < argc; ++i) {
     const std::string word = argv[i];
@@ -248,11 +268,25 @@ int run_command_line(int argc, char** argv) {
     const bool plain = word.find_first_of(" \t'\"{}[]$;&|*?") == std::string::npos;
     run.command_line += (i ? " " : "") + (plain ? word : "'" + word + "'");
   }
+  if (argc > 1 && argv[1][0] != '-') {
+    const std::string command = argv[1];
+    if (command != "run" && command != "check" && command != "trace") {
+      std::cerr << "smpsim: error: unknown command '" << command
+                << "'; the commands are run, check and trace (smpsim --help)\n";
+      return kExitBadInput;
+    }
+  }
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    const int status = app.exit(e);
-    return status == 0 ? kExitDone : kExitBadInput;
+    std::cerr << "smpsim: error: " << e.what() << "\nRun with --help for more information.\n";
+    return kExitBadInput;
   }
 
   try {

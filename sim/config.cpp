@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -71,7 +72,7 @@ std::vector<ConfigKey> make_keys() {
       // [run]
       key(SMPSIM_FIELD(run, patients), std::int64_t{1000}, "patients", between(1, kMaxPatients),
           "virtual patients per sweep point"),
-      key(SMPSIM_FIELD(run, seed), std::int64_t{20261130}, "", between(0, 9.2e18),
+      key(SMPSIM_FIELD(run, seed), std::int64_t{20261130}, "", between(0, 9.3e18),
           "64-bit key of every random stream (Philox4x32)"),
       key(SMPSIM_FIELD(run, threads), std::int64_t{0}, "threads", between(0, 4096),
           "OpenMP threads; 0 uses every core"),
@@ -246,6 +247,33 @@ std::vector<ConfigKey> make_keys() {
 
 #undef SMPSIM_FIELD
 
+// toml++'s description of a syntax error, with the likely cause where its words hide it.
+std::string syntax_error_text(std::string_view description) {
+  if (description.find("unescaped control characters") != std::string_view::npos) {
+    return "a string is not closed before the end of its line (a missing closing quote?)";
+  }
+  if (description.find("redefine") != std::string_view::npos) {
+    return "a key or table is defined twice";  // toml++ 3.3 garbles the key's name here
+  }
+  return std::string(description);
+}
+
+// The offending line of a config, quoted under an error message.
+std::string source_line(std::string_view text, std::size_t line) {
+  std::size_t start = 0;
+  for (std::size_t n = 1; n < line && start != std::string_view::npos; ++n) {
+    start = text.find('\n', start);
+    if (start != std::string_view::npos) ++start;
+  }
+  if (start == std::string_view::npos || start >= text.size()) return {};
+  std::string_view content = text.substr(start, text.find('\n', start) - start);
+  if (content.size() > 120) content = content.substr(0, 120);
+  for (char c : content) {
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\t') return {};  // binary: do not echo
+  }
+  return "\n  | " + std::string(content);
+}
+
 // Edit distance (Levenshtein), for "did you mean".
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -260,13 +288,6 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     }
   }
   return row[b.size()];
-}
-
-// A number in an error message: shortest exact form, without the ".0" a TOML float needs.
-std::string shown(double value) {
-  std::string text = format_number(value);
-  if (text.ends_with(".0")) text.resize(text.size() - 2);
-  return text;
 }
 
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
@@ -321,14 +342,23 @@ double read_number(const toml::node& node, const std::string& where, std::string
   } else {
     fail(where, key, "expected a number, got " + type_name(node));
   }
-  if (!std::isfinite(value)) fail(where, key, "must be a finite number, got " + shown(value));
+  if (!std::isfinite(value)) fail(where, key, "must be a finite number, got " + format_short(value));
   return value;
+}
+
+// Bounds of an integer key, in integers ("in [1, 4294967295]").
+std::string describe_integer_bounds(const Bounds& bounds) {
+  auto integer = [](double x) {
+    return x >= 9.2e18 ? std::to_string(std::numeric_limits<std::int64_t>::max())
+                       : std::to_string(static_cast<long long>(std::llround(x)));
+  };
+  return "in [" + integer(bounds.low) + ", " + integer(bounds.high) + "]";
 }
 
 void check_bounds(const Bounds& bounds, double value, const std::string& where,
                   std::string_view key) {
   if (!bounds.contains(value)) {
-    fail(where, key, "must be " + bounds.describe() + ", got " + shown(value));
+    fail(where, key, "must be " + bounds.describe() + ", got " + format_short(value));
   }
 }
 
@@ -349,9 +379,10 @@ void check_distribution(const Distribution& d, const Bounds& support, const std:
   if (!low_ok || !high_ok) {
     fail(where, key,
          "a " + std::string(kind_name(d.kind())) + " distribution takes values in [" +
-             shown(d.lower()) + ", " + shown(d.upper()) +
+             format_short(d.lower()) + ", " + format_short(d.upper()) +
              "], but the values must be " + support.describe() +
-             (d.kind() == DistributionKind::kNormal ? " (use truncnormal or lognormal)" : ""));
+             (std::isinf(support.high) ? " (use truncnormal, lognormal or gamma)"
+                                       : " (use truncnormal, uniform or beta)"));
   }
 }
 
@@ -396,7 +427,7 @@ Distribution read_distribution(const toml::node& node, const Distribution& curre
       fail(location(field_node), key,
            "a " + kind_text + " distribution has no field " + in_quotes(field) + hint);
     }
-    d.set_field(*index, read_number(field_node, location(field_node), key));
+    d.set_field(*index, read_number(field_node, location(field_node), std::string(key) + "." + field));
     seen[*index] = true;
   }
   for (std::size_t i = 0; i < seen.size(); ++i) {
@@ -432,7 +463,7 @@ std::vector<Correlation> read_correlations(const toml::node& node, const std::st
       }
     }
     if (c.first == c.second) fail(at, key, "an attribute cannot be correlated with itself");
-    if (c.rho < -1 || c.rho > 1) fail(at, key, "rho must be in [-1, 1], got " + shown(c.rho));
+    if (c.rho < -1 || c.rho > 1) fail(at, key, "rho must be in [-1, 1], got " + format_short(c.rho));
     for (const Correlation& other : result) {
       if ((other.first == c.first && other.second == c.second) ||
           (other.first == c.second && other.second == c.first)) {
@@ -466,22 +497,34 @@ std::vector<SweptParameter> read_swept_parameters(const toml::node& node, const 
     const std::string at = location(value);
     SweptParameter swept{std::string(name.str()), {}, 0, 0};
     const std::string what = std::string(key) + "." + swept.key;
+    if (const ConfigKey* target = find_key(swept.key);
+        target && !std::holds_alternative<double& (*)(Parameters&)>(target->access) &&
+        !std::holds_alternative<std::int64_t& (*)(Parameters&)>(target->access)) {
+      const bool distribution = std::holds_alternative<Distribution& (*)(Parameters&)>(target->access);
+      fail(at, what, std::string("not a numeric key") +
+                         (distribution ? " (a distribution: sweep one of its fields, e.g. " +
+                                             swept.key + ".mean or ." + "median)"
+                                       : ""));
+    }
     if (const toml::array* values = value.as_array()) {
       if (values->empty()) fail(at, what, "an empty list of values");
       for (const toml::node& v : *values) swept.values.push_back(read_number(v, at, what));
     } else if (const toml::table* range = value.as_table()) {
       for (const auto& [field, bound] : *range) {
         if (field.str() != "low" && field.str() != "high") {
-          fail(location(bound), what, "a range has only low and high, not " +
-                                          in_quotes(field.str()));
+          // `kinetics.k_enc = [...]` unquoted is a TOML sub-table {k_enc = [...]}.
+          fail(location(bound), what,
+               "a range has only low and high, not " + in_quotes(field.str()) +
+                   "; to sweep a dotted key write it whole, in quotes: \"" + swept.key + "." +
+                   std::string(field.str()) + "\" = ...");
         }
       }
       if (!range->get("low") || !range->get("high")) fail(at, what, "a range needs low and high");
       swept.low = read_number(*range->get("low"), at, what);
       swept.high = read_number(*range->get("high"), at, what);
       if (!(swept.low < swept.high)) {
-        fail(at, what, "an empty range: low (" + shown(swept.low) + ") must be < high (" +
-                           shown(swept.high) + ")");
+        fail(at, what, "an empty range: low (" + format_short(swept.low) + ") must be < high (" +
+                           format_short(swept.high) + ")");
       }
     } else {
       fail(at, what, "expected [values] or {low = a, high = b}, got " + type_name(value));
@@ -527,6 +570,8 @@ std::optional<DistributionField> find_distribution_field(const Parameters& param
 std::vector<std::string> writable_keys(const Parameters& parameters) {
   std::vector<std::string> names;
   for (const ConfigKey& k : config_keys()) {
+    const std::string section = k.key.substr(0, k.key.find('.'));
+    if (std::find(names.begin(), names.end(), section) == names.end()) names.push_back(section);
     names.push_back(k.key);
     if (auto access = std::get_if<Distribution& (*)(Parameters&)>(&k.access)) {
       for (std::string_view field : (*access)(const_cast<Parameters&>(parameters)).field_names()) {
@@ -557,10 +602,10 @@ bool Bounds::contains(double x) const {
 
 std::string Bounds::describe() const {
   if (std::isinf(high)) {
-    return (low_open ? "> " : ">= ") + shown(low);
+    return (low_open ? "> " : ">= ") + format_short(low);
   }
-  return "in " + std::string(low_open ? "(" : "[") + shown(low) + ", " +
-         shown(high) + (high_open ? ")" : "]");
+  return "in " + std::string(low_open ? "(" : "[") + format_short(low) + ", " +
+         format_short(high) + (high_open ? ")" : "]");
 }
 
 // ---- The key table --------------------------------------------------------------------------
@@ -638,7 +683,7 @@ void ConfigLoader::apply_text(std::string_view toml_text, const std::string& sou
     const auto& begin = e.source().begin;
     throw InputError(source_name + ":" + std::to_string(begin.line) + ":" +
                      std::to_string(begin.column) + ": TOML syntax error: " +
-                     std::string(e.description()));
+                     syntax_error_text(e.description()) + source_line(toml_text, begin.line));
   }
   apply_table(table, "");
 }
@@ -657,6 +702,10 @@ void ConfigLoader::apply_table(const toml::table& table, std::string_view prefix
     if (leads_to_keys && node.is_table()) {
       apply_table(*node.as_table(), section);
       continue;
+    }
+    if (leads_to_keys) {
+      throw InputError(location(node) + ": " + full + ": expected a table of keys (a [" + full +
+                       "] section), got " + type_name(node));
     }
     throw InputError(location(node) + ": " + unknown_key_message(full, parameters_));
   }
@@ -684,7 +733,10 @@ void ConfigLoader::assign(std::string_view key, const toml::node& value,
           const auto integer = value.as_integer();
           if (!integer) fail(where, key, "expected an integer, got " + type_name(value));
           target = integer->get();
-          check_bounds(spec->bounds, static_cast<double>(target), where, key);
+          if (!spec->bounds.contains(static_cast<double>(target))) {
+            fail(where, key, "must be " + describe_integer_bounds(spec->bounds) + ", got " +
+                                 std::to_string(target));
+          }
         } else if constexpr (std::is_same_v<T, bool>) {
           const auto boolean = value.as_boolean();
           if (!boolean) fail(where, key, "expected true or false, got " + type_name(value));
@@ -708,6 +760,9 @@ void ConfigLoader::assign(std::string_view key, const toml::node& value,
           target = read_string_list(value, where, key);
         } else {
           target = read_swept_parameters(value, where, key);
+          for (const auto& [name, entry] : *value.as_table()) {
+            origin_[std::string(key) + "." + std::string(name.str())] = location(entry);
+          }
         }
       },
       spec->access);
@@ -772,6 +827,9 @@ namespace {
 void validate_sweep(const Parameters& p) {
   const SweepSpec& sweep = p.sweep;
   if (sweep.method == "none") {
+    if (sweep.samples != 0) {
+      throw InputError("sweep.samples: has no effect without a sweep method; set sweep.method");
+    }
     if (!sweep.parameters.empty()) {
       throw InputError("sweep.parameters: parameters are given but sweep.method is \"none\"; set "
                        "sweep.method to grid, lhs, sobol or morris");
@@ -797,7 +855,8 @@ void validate_sweep(const Parameters& p) {
         throw InputError("a grid sweep needs a list of values, e.g. [1.0, 2.0]");
       }
       if (!grid && !swept.values.empty()) {
-        throw InputError("a " + sweep.method + " sweep needs a range {low = a, high = b}");
+        throw InputError((sweep.method == "lhs" ? "an " : "a ") + sweep.method +
+                         " sweep needs a range {low = a, high = b}");
       }
       for (double value : grid ? swept.values : std::vector<double>{swept.low, swept.high}) {
         set_number(trial, swept.key, value);
@@ -808,10 +867,41 @@ void validate_sweep(const Parameters& p) {
   }
   const std::int64_t least = sweep.method == "lhs" ? 1 : 2;
   if (!grid && sweep.samples < least) {
-    throw InputError("sweep.samples: a " + sweep.method + " sweep needs samples >= " +
-                     std::to_string(least) + " (" +
-                     (sweep.method == "morris" ? "trajectories" : "base samples") + "), got " +
-                     std::to_string(sweep.samples));
+    const char* what = sweep.method == "lhs" ? "points" : sweep.method == "sobol" ? "base samples"
+                                                                                  : "trajectories";
+    throw InputError("sweep.samples: " + std::string(sweep.method == "lhs" ? "an " : "a ") +
+                     sweep.method + " sweep needs samples >= " + std::to_string(least) + " (" +
+                     what + "), got " + std::to_string(sweep.samples));
+  }
+  if (grid && sweep.samples != 0) {
+    throw InputError("sweep.samples: has no effect on a grid sweep (its points are the product "
+                     "of the value lists); remove it");
+  }
+  const Parameters defaults = default_parameters();
+  if (sweep.method != "morris" && sweep.levels != defaults.sweep.levels) {
+    throw InputError("sweep.levels: has no effect on a " + sweep.method + " sweep (morris only)");
+  }
+  if (sweep.method != "sobol" && sweep.method != "morris" &&
+      sweep.bootstrap != defaults.sweep.bootstrap) {
+    throw InputError("sweep.bootstrap: has no effect on a " + sweep.method +
+                     " sweep (sobol and morris only)");
+  }
+  // The number of points, before any is made: a typo must not ask for 10^10 of them.
+  double points = 1;
+  const double d = static_cast<double>(sweep.parameters.size());
+  const double samples = static_cast<double>(sweep.samples);
+  if (grid) {
+    for (const SweptParameter& swept : sweep.parameters) points *= static_cast<double>(swept.values.size());
+  } else {
+    points = sweep.method == "lhs" ? samples
+             : sweep.method == "sobol" ? samples * (d + 2)
+                                       : samples * (d + 1);
+  }
+  if (points > static_cast<double>(kMaxSweepPoints)) {
+    char count[32];
+    std::snprintf(count, sizeof count, "%.0f", points);
+    throw InputError("sweep.parameters: the sweep would have " + std::string(count) +
+                     " points; at most " + std::to_string(kMaxSweepPoints) + " are allowed");
   }
 }
 
@@ -826,7 +916,15 @@ void validate_convergence(const Parameters& p) {
       throw InputError("convergence.outcomes: unknown outcome " + in_quotes(outcome) + hint);
     }
   }
-  if (!c.enabled()) return;
+  if (!c.enabled()) {
+    const ConvergenceSpec defaults = default_parameters().convergence;
+    if (c.rel_half_width != 0 || c.abs_half_width != 0 || c.batch != defaults.batch ||
+        c.max_patients != defaults.max_patients) {
+      throw InputError("convergence.outcomes: convergence settings are given but no outcomes to "
+                       "converge; list them, e.g. outcomes = [\"final_coverage\"]");
+    }
+    return;
+  }
   if ((c.rel_half_width > 0) == (c.abs_half_width > 0)) {
     throw InputError("convergence.rel_half_width: give exactly one target, rel_half_width or "
                      "abs_half_width, > 0");
@@ -849,13 +947,13 @@ void validate(const Parameters& p) {
   if (protocol.max_sessions > 1 && protocol.assess_day >= protocol.session_gap_days()) {
     throw InputError(
         "protocol.assess_day: the examination must come before the next session: assess_day (" +
-        shown(protocol.assess_day) + ") must be < max(gap_days, min_gap_days) (" +
-        shown(protocol.session_gap_days()) + ")");
+        format_short(protocol.assess_day) + ") must be < max(gap_days, min_gap_days) (" +
+        format_short(protocol.session_gap_days()) + ")");
   }
   if (protocol.final_day < protocol.assess_day) {
     throw InputError("protocol.final_day: the final look comes after the last examination: "
-                     "final_day (" + shown(protocol.final_day) + ") must be >= assess_day (" +
-                     shown(protocol.assess_day) + ")");
+                     "final_day (" + format_short(protocol.final_day) + ") must be >= assess_day (" +
+                     format_short(protocol.assess_day) + ")");
   }
   const auto side = static_cast<std::int64_t>(std::llround(std::sqrt(
       static_cast<double>(p.technician.regions))));
@@ -895,21 +993,24 @@ void set_number(Parameters& parameters, std::string_view key, double value) {
   if (auto field = find_distribution_field(parameters, key)) {
     Distribution& d = std::get<Distribution& (*)(Parameters&)>(field->key->access)(parameters);
     d.set_field(field->field, value);
-    check_distribution(d, field->key->bounds, "value " + shown(value), key);
+    check_distribution(d, field->key->bounds, "value " + format_short(value), key);
     return;
   }
   const ConfigKey* spec = find_key(key);
   if (!spec) throw InputError(unknown_key_message(key, parameters));
   if (auto access = std::get_if<double& (*)(Parameters&)>(&spec->access)) {
-    check_bounds(spec->bounds, value, "value " + shown(value), key);
+    check_bounds(spec->bounds, value, "value " + format_short(value), key);
     (*access)(parameters) = value;
     return;
   }
   if (auto access = std::get_if<std::int64_t& (*)(Parameters&)>(&spec->access)) {
     if (value != std::floor(value)) {
-      fail("value " + shown(value), key, "expected an integer");
+      fail("value " + format_short(value), key, "expected an integer");
     }
-    check_bounds(spec->bounds, value, "value " + shown(value), key);
+    if (!spec->bounds.contains(value)) {
+      fail("value " + format_short(value), key,
+           "must be " + describe_integer_bounds(spec->bounds) + ", got " + format_short(value));
+    }
     (*access)(parameters) = static_cast<std::int64_t>(value);
     return;
   }
@@ -978,7 +1079,9 @@ std::string to_toml(const Parameters& parameters, bool explain) {
     if (explain) {
       out << "  # ";
       if (!k.unit.empty()) out << "[" << k.unit << "] ";
-      if (std::isfinite(k.bounds.low) || std::isfinite(k.bounds.high)) {
+      if (std::holds_alternative<std::int64_t>(k.default_value)) {
+        out << describe_integer_bounds(k.bounds) << "; ";
+      } else if (std::isfinite(k.bounds.low) || std::isfinite(k.bounds.high)) {
         out << k.bounds.describe() << "; ";
       }
       out << k.meaning;

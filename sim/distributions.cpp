@@ -289,6 +289,12 @@ std::string Distribution::to_toml() const {
   return text + " }";
 }
 
+std::string format_short(double value) {
+  std::string text = format_number(value);
+  if (text.ends_with(".0")) text.resize(text.size() - 2);
+  return text;
+}
+
 std::string format_number(double value) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";

@@ -83,7 +83,7 @@ SweepPlan plan_sweep(const Parameters& parameters) {
     } catch (const InputError& e) {
       std::string values;
       for (std::size_t i = 0; i < d; ++i) {
-        values += (i ? ", " : "") + plan.keys[i] + " = " + format_number(plan.values[k][i]);
+        values += (i ? ", " : "") + plan.keys[i] + " = " + format_short(plan.values[k][i]);
       }
       throw InputError("sweep point " + std::to_string(k) + " (" + values + "): " + e.what());
     }

@@ -35,18 +35,34 @@ std::string utc_now() {
 void check_output_path(const std::string& path, bool replace) {
   namespace fs = std::filesystem;
   std::error_code error;
-  if (fs::exists(path, error) && !replace) {
-    throw InputError(path + ": the output file exists; pass --overwrite to replace it");
+  const fs::file_status status = fs::status(path, error);
+  if (fs::exists(status)) {
+    if (!fs::is_regular_file(status)) {
+      throw IoError(path + ": cannot write the output: " +
+                    (fs::is_directory(status) ? "it is a directory" : "it is not a regular file"));
+    }
+    if (!replace) throw InputError(path + ": the output file exists; pass --overwrite to replace it");
   }
   const fs::path directory = fs::path(path).parent_path().empty() ? fs::path(".")
                                                                   : fs::path(path).parent_path();
-  if (!fs::is_directory(directory, error)) {
+  if (!fs::exists(directory, error)) {
     throw IoError(path + ": cannot write the output: directory " + directory.string() +
                   " does not exist");
+  }
+  if (!fs::is_directory(directory, error)) {
+    throw IoError(path + ": cannot write the output: " + directory.string() +
+                  " is not a directory");
   }
   if (::access(directory.c_str(), W_OK) != 0) {
     throw IoError(path + ": cannot write the output: directory " + directory.string() +
                   " is not writable");
+  }
+  // The side names (.partial, .checkpoint) must fit too.
+  const long longest = ::pathconf(directory.c_str(), _PC_NAME_MAX);
+  const std::size_t name = fs::path(path).filename().string().size() + std::strlen(".checkpoint");
+  if (longest > 0 && name > static_cast<std::size_t>(longest)) {
+    throw IoError(path + ": cannot write the output: file name too long (with .checkpoint, " +
+                  std::to_string(name) + " characters; at most " + std::to_string(longest) + ")");
   }
 }
 
@@ -232,6 +248,8 @@ void ResultWriter::finish() {
   std::error_code error;
   std::filesystem::rename(partial_path(), path_, error);
   if (error) {
+    // Not given its name, the file must not claim to be complete.
+    h5::write_attribute(h5::open_file(partial_path(), true), "complete", std::int32_t{0});
     throw IoError(partial_path() + ": cannot rename to " + path_ + ": " + error.message());
   }
 }

@@ -120,6 +120,9 @@ struct Optics {
   double hair_obscure_mm = 0;
 };
 
+// At most this many points in a sweep.
+inline constexpr std::int64_t kMaxSweepPoints = 1'000'000;
+
 // A sweep over parameter points (INTERFACE.md, [sweep]). `method = "none"` runs one point.
 struct SweptParameter {
   std::string key;            // a numeric config key or a distribution's field

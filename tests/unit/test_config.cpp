@@ -142,7 +142,7 @@ TEST_CASE("bad distribution parameters are errors naming the key and the field",
   // A normal can go below zero; an epidermis cannot.
   CHECK(message_of([] {
           from_text("[patient]\nepidermis_um = {dist = \"normal\", mean = 70, sd = 10}\n");
-        }).find("use truncnormal or lognormal") != std::string::npos);
+        }).find("use truncnormal, lognormal or gamma") != std::string::npos);
   CHECK(message_of([] {
           from_text("[patient]\nadherence = {dist = \"uniform\", low = 0.5, high = 1.5}\n");
         }).find("patient.adherence") != std::string::npos);
