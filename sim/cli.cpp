@@ -17,6 +17,7 @@
 #include "smpsim/config.h"
 #include "smpsim/error.h"
 #include "smpsim/h5.h"
+#include "smpsim/ranks.h"
 #include "smpsim/patient.h"
 #include "smpsim/simulation.h"
 #include "smpsim/study.h"
@@ -141,10 +142,12 @@ void print_sensitivity(const SensitivityTable& table) {
 void print_summary(const StudyResult& study, const std::string& path) {
   std::int64_t patients = 0;
   for (const PointSummary& point : study.points) patients += point.patients;
-  std::printf("smpsim %s: %zu point%s, %lld patients in %.1f s (%.0f patients/s, %d thread%s) -> %s\n",
+  char where[64] = "";
+  if (study.ranks > 1) std::snprintf(where, sizeof where, "%d ranks x ", study.ranks);
+  std::printf("smpsim %s: %zu point%s, %lld patients in %.1f s (%.0f patients/s, %s%d thread%s) -> %s\n",
               kVersion, study.points.size(), study.points.size() == 1 ? "" : "s",
               static_cast<long long>(patients), study.seconds,
-              static_cast<double>(patients) / std::max(study.seconds, 1e-9), study.threads,
+              static_cast<double>(patients) / std::max(study.seconds, 1e-9), where, study.threads,
               study.threads == 1 ? "" : "s", path.c_str());
   if (study.points.size() == 1) {
     print_point_table(study.points.front());
@@ -173,6 +176,11 @@ int run_simulation(const RunOptions& options) {
   study.resume = options.resume;
   study.progress = !options.quiet && ::isatty(STDERR_FILENO);
   const StudyResult result = run_study(parameters, study);
+  if (!ranks::coordinator()) {
+    return result.worker_status != 0 ? result.worker_status
+                                     : result.interrupted_by != 0 ? 128 + result.interrupted_by
+                                                                  : kExitDone;
+  }
   if (result.already_complete) {
     std::fprintf(stderr, "smpsim: %s is already complete; nothing to resume\n", study.output.c_str());
     return kExitDone;
@@ -289,15 +297,19 @@ int run_command_line(int argc, char** argv) {
     return kExitBadInput;
   }
 
+  // Under MPI every rank runs `run`; `check` and `trace` are rank 0's alone. Errors are
+  // rank 0's to print: the other ranks fail the same way and say nothing.
+  const bool speaks = ranks::coordinator();
   try {
     if (*run_command) return run_simulation(run);
+    if (!speaks) return kExitDone;
     if (*check_command) return check_config(check, explain);
     if (*trace_command) return trace_patient(trace);
   } catch (const InputError& e) {
-    std::cerr << "smpsim: error: " << e.what() << "\n";
+    if (speaks) std::cerr << "smpsim: error: " << e.what() << "\n";
     return kExitBadInput;
   } catch (const std::exception& e) {
-    std::cerr << "smpsim: error: " << e.what() << "\n";
+    if (speaks) std::cerr << "smpsim: error: " << e.what() << "\n";
     return kExitRuntimeFailure;
   }
   return kExitDone;

@@ -1,26 +1,19 @@
 #include "smpsim/study.h"
 
-#include <omp.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <cmath>
-#include <condition_variable>
-#include <csignal>
-#include <exception>
 #include <filesystem>
-#include <mutex>
+#include <optional>
 #include <set>
 
 #include "smpsim/checkpoint.h"
+#include "smpsim/engine.h"
+#include "smpsim/ranks.h"
 #include "smpsim/progress.h"
 #include "smpsim/error.h"
-#include "smpsim/patient.h"
 #include "smpsim/schedule.h"
 #include "smpsim/sensitivity.h"
-#include "smpsim/simulation.h"
 
 namespace smpsim {
 
@@ -28,104 +21,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The signal that asked the run to stop (SIGINT, SIGTERM), or 0. Workers check it between
-// blocks, so a stop leaves every finished block in the checkpoint.
-std::atomic<int> stop_signal{0};
-
-extern "C" void request_stop(int signal) { stop_signal.store(signal); }
-
-class StopOnSignals {
- public:
-  StopOnSignals() {
-    stop_signal = 0;
-    struct sigaction action {};
-    action.sa_handler = request_stop;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, &previous_interrupt_);
-    sigaction(SIGTERM, &action, &previous_terminate_);
-  }
-  ~StopOnSignals() {
-    sigaction(SIGINT, &previous_interrupt_, nullptr);
-    sigaction(SIGTERM, &previous_terminate_, nullptr);
-  }
-
- private:
-  struct sigaction previous_interrupt_ {};
-  struct sigaction previous_terminate_ {};
-};
-
-std::vector<PatientResult> simulate_block(const Parameters& p, const BlockKey& key) {
-  const PatientSampler sampler(p);
-  const auto seed = static_cast<std::uint64_t>(p.run.seed);
-  std::vector<PatientResult> results;
-  results.reserve(static_cast<std::size_t>(key.count));
-  for (std::int64_t id = key.first; id < key.first + key.count; ++id) {
-    results.push_back(simulate_patient(p, sampler.sample(seed, static_cast<std::uint64_t>(id))));
-  }
-  return results;
-}
-
-std::vector<Outcomes> outcomes_of(const std::vector<PatientResult>& results) {
-  std::vector<Outcomes> outcomes;
-  for (const PatientResult& r : results) outcomes.push_back(r.outcomes);
-  return outcomes;
-}
-
-// Simulates every block the schedule releases on `threads` threads, committing each to the
-// checkpoint as it finishes; blocks the checkpoint already holds are read instead. Returns the
-// signal that stopped it, or 0 when the schedule finished.
-int simulate_blocks(const std::vector<Parameters>& points, Schedule& schedule,
-                    const Checkpoint& checkpoint, const std::set<BlockKey>& committed,
-                    int threads, Progress& progress) {
-  std::mutex lock;
-  std::condition_variable changed;
-  std::exception_ptr failure;
-  std::int64_t busy = 0;
-
-#pragma omp parallel num_threads(threads)
-  while (true) {
-    BlockKey key;
-    {
-      std::unique_lock guard(lock);
-      std::optional<BlockKey> next;
-      // Wait for a released block; more may come when a convergence batch completes.
-      while (!failure && stop_signal == 0 && !(next = schedule.next())) {
-        if (schedule.finished() || busy == 0) break;
-        changed.wait_for(guard, std::chrono::milliseconds(100));
-      }
-      if (!next) break;
-      key = *next;
-      ++busy;
-    }
-    std::vector<Outcomes> outcomes;
-    try {
-      if (committed.count(key)) {
-        BlockKey stored;
-        outcomes = outcomes_of(deserialize_block(checkpoint.read(key), stored,
-                                                 checkpoint.directory().string()));
-      } else {
-        const std::vector<PatientResult> results =
-            simulate_block(points[static_cast<std::size_t>(key.point)], key);
-        checkpoint.commit(key, serialize_block(key, results));
-        outcomes = outcomes_of(results);
-      }
-    } catch (...) {
-      const std::lock_guard guard(lock);
-      if (!failure) failure = std::current_exception();
-      --busy;
-      changed.notify_all();
-      continue;
-    }
-    const std::lock_guard guard(lock);
-    --busy;
-    schedule.complete(key, std::move(outcomes));
-    progress.set_status(schedule.status());
-    progress.advance(key.count);
-    changed.notify_all();
-  }
-  if (failure) std::rethrow_exception(failure);
-  return schedule.finished() ? 0 : stop_signal.load();
-}
+// What rank 0 tells the other ranks before the blocks: go (0), an exit status, or this.
+constexpr std::int64_t kNothingToDo = 3;
 
 // Paired differences of every point from the baseline, patient by patient.
 void add_paired_differences(const ResultWriter& writer, std::int64_t baseline,
@@ -263,30 +160,56 @@ StudyResult run_study(const Parameters& base, const StudyOptions& options) {
   result.plan = plan_sweep(base);
   const SweepPlan& plan = result.plan;
   result.threads = resolve_threads(base.run.threads);
+  result.ranks = ranks::size();
   std::vector<Parameters> points;
   for (std::size_t k = 0; k < plan.points(); ++k) points.push_back(point_parameters(base, plan, k));
+
+  if (!ranks::coordinator()) {
+    // Rank 0 checks the output and opens the checkpoint; then every rank computes.
+    const std::int64_t go = ranks::broadcast(0);
+    if (go == kNothingToDo) {
+      result.already_complete = true;
+    } else if (go != 0) {
+      result.worker_status = static_cast<int>(go);
+    } else {
+      result.interrupted_by = compute_dealt_blocks(points, result.threads).stopped_by;
+    }
+    return result;
+  }
 
   RunInfo info;
   info.config_toml = to_toml(base);
   info.seed = static_cast<std::uint64_t>(base.run.seed);
   info.points = static_cast<std::int64_t>(plan.points());
   info.threads_used = result.threads;
+  info.ranks_used = result.ranks;
   info.sweep_method = base.sweep.method;
 
   const fs::path checkpoint_path = checkpoint_directory(options.output);
   std::error_code error;
   const bool resumable = options.resume && fs::exists(checkpoint_path / "manifest.toml", error);
-  if (options.resume && !resumable && is_complete_output(options.output)) {
-    result.already_complete = true;
-    return result;
+  std::optional<Checkpoint> checkpoint;
+  try {
+    if (options.resume && !resumable && is_complete_output(options.output)) {
+      ranks::broadcast(kNothingToDo);
+      result.already_complete = true;
+      return result;
+    }
+    check_output_path(options.output, options.overwrite || resumable);
+    if (!options.overwrite && !resumable && fs::exists(checkpoint_path, error)) {
+      throw InputError(checkpoint_path.string() + ": an interrupted run left this checkpoint; "
+                       "continue it with --resume, or start over with --overwrite");
+    }
+    checkpoint.emplace(checkpoint_path, info.config_toml, info.seed, resumable);
+  } catch (const InputError&) {
+    ranks::broadcast(kExitBadInput);
+    throw;
+  } catch (...) {
+    ranks::broadcast(kExitRuntimeFailure);
+    throw;
   }
-  check_output_path(options.output, options.overwrite || resumable);
-  if (!options.overwrite && !resumable && fs::exists(checkpoint_path, error)) {
-    throw InputError(checkpoint_path.string() + ": an interrupted run left this checkpoint; "
-                     "continue it with --resume, or start over with --overwrite");
-  }
-  const Checkpoint checkpoint(checkpoint_path, info.config_toml, info.seed, resumable);
-  const std::vector<BlockKey> done = resumable ? checkpoint.committed() : std::vector<BlockKey>{};
+  ranks::broadcast(0);
+  const std::vector<BlockKey> done = resumable ? checkpoint->committed() : std::vector<BlockKey>{};
   const std::set<BlockKey> committed(done.begin(), done.end());
 
   Schedule schedule(points);
@@ -294,18 +217,16 @@ StudyResult run_study(const Parameters& base, const StudyOptions& options) {
                                  ? 0
                                  : base.run.patients * static_cast<std::int64_t>(plan.points());
   Progress progress(total, options.progress);
-  {
-    const StopOnSignals stop_on_signals;
-    result.interrupted_by =
-        simulate_blocks(points, schedule, checkpoint, committed, result.threads, progress);
-  }
+  result.interrupted_by =
+      coordinate_blocks(points, schedule, *checkpoint, committed, result.threads, progress)
+          .stopped_by;
   progress.finish();
   result.blocks_done = schedule.blocks_done();
   result.blocks_known = schedule.blocks_known();
   if (result.interrupted_by != 0) return result;
 
-  assemble(base, points, schedule, checkpoint, info, options.output, result);
-  checkpoint.remove();
+  assemble(base, points, schedule, *checkpoint, info, options.output, result);
+  checkpoint->remove();
   result.seconds = progress.seconds();
   return result;
 }

@@ -101,6 +101,7 @@ ResultWriter::ResultWriter(std::string path, const RunInfo& info) : path_(std::m
   h5::write_attribute(file_, "created_utc", utc_now());
   h5::write_attribute(file_, "n_points", info.points);
   h5::write_attribute(file_, "threads_used", info.threads_used);
+  h5::write_attribute(file_, "ranks_used", info.ranks_used);
   h5::write_attribute(file_, "sweep_method", info.sweep_method);
 
   patient_layout_.add<std::int64_t>("patient_id");

@@ -22,7 +22,9 @@ struct StudyResult {
   std::vector<PointSummary> points;
   SensitivityTable sensitivity;  // Sobol or Morris sweeps
   double seconds = 0;
-  int threads = 1;
+  int threads = 1;  // per rank
+  int ranks = 1;
+  int worker_status = 0;          // a rank other than 0: the exit status rank 0 announced
   int interrupted_by = 0;         // SIGINT or SIGTERM stopped it: the checkpoint is resumable
   bool already_complete = false;  // --resume found the output complete: nothing to do
   std::int64_t blocks_done = 0;

@@ -16,7 +16,8 @@ struct RunInfo {
   std::string config_toml;  // the fully resolved config
   std::uint64_t seed = 0;
   std::int64_t points = 1;
-  std::int64_t threads_used = 1;
+  std::int64_t threads_used = 1;  // per rank
+  std::int64_t ranks_used = 1;
   std::string sweep_method = "none";
 };
 

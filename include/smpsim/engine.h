@@ -1,0 +1,37 @@
+#pragma once
+
+#include <set>
+#include <vector>
+
+#include "smpsim/checkpoint.h"
+#include "smpsim/config.h"
+#include "smpsim/progress.h"
+#include "smpsim/schedule.h"
+
+namespace smpsim {
+
+// Where the blocks of a study are computed: this rank's threads and, under MPI, the other
+// ranks. Rank 0 holds the schedule and the checkpoint: it deals blocks to its own threads and,
+// on request, to the other ranks (dynamically, so a slow point never leaves a rank idle), commits
+// every finished block and decides convergence batches. The other ranks only compute the blocks
+// they are dealt and send them back. Every patient draws from its own streams, so what rank or
+// thread computed a block changes nothing in it.
+struct EngineRun {
+  int stopped_by = 0;  // the signal (SIGINT, SIGTERM) that stopped the run, or 0
+};
+
+// The signal that asked the run to stop, or 0; set by the SIGINT and SIGTERM handlers the
+// engine installs while it runs.
+int stop_requested();
+
+// Rank 0: runs the schedule to its end (or a stop), committing blocks to the checkpoint;
+// blocks in `committed` are read back instead of computed. Throws the first failure of any rank,
+// naming the rank.
+EngineRun coordinate_blocks(const std::vector<Parameters>& points, Schedule& schedule,
+                            const Checkpoint& checkpoint, const std::set<BlockKey>& committed,
+                            int threads, Progress& progress);
+
+// Other ranks: computes the blocks rank 0 deals until it says the schedule is done.
+EngineRun compute_dealt_blocks(const std::vector<Parameters>& points, int threads);
+
+}  // namespace smpsim
