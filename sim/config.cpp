@@ -939,7 +939,7 @@ void validate_convergence(const Parameters& p) {
 
 void validate(const Parameters& p) {
   const Protocol& protocol = p.protocol;
-  if (protocol.min_sessions > protocol.max_sessions) {
+  if (protocol.required_sessions() > protocol.max_sessions) {
     throw InputError("protocol.min_sessions: must not exceed protocol.max_sessions (" +
                      std::to_string(protocol.min_sessions) + " > " +
                      std::to_string(protocol.max_sessions) + ")");

@@ -56,47 +56,47 @@ struct KernelOptics {
   float threshold;          // visibility threshold
 };
 
-// The look of n dots at time t (MODEL.md §4): relative shade, the same when not under a scab,
-// and visibility. Branch-free so that it vectorizes; compiled for AVX2 and for the x86-64
+// The look of n dots at time t (MODEL.md §4): relative shade (the share of the fresh look still
+// in the skin, dimmed by the new skin), the same when not under a scab, and visibility (the
+// present shade V before new skin, dimmed, against the threshold). Branch-free so that it vectorizes; compiled for AVX2 and for the x86-64
 // baseline, chosen at run time: the same IEEE operations in the same order, so the same bits.
 __attribute__((target_clones("avx2", "default"))) void look_kernel(
-    std::size_t n, float t, const float* puncture, const float* cap_um, const float* weight,
-    const float* fresh, const float* present, const float* scab_form, const float* scab_off,
-    KernelOptics optics, float* relative, float* seen, float* visible, float* punctured_mask) {
+    std::size_t n, float t, const float* puncture, const float* cap_um,
+    const float* present_share, const float* present_shade, const float* scab_form,
+    const float* scab_off, KernelOptics optics, float* relative, float* seen, float* visible,
+    float* punctured_mask) {
 #pragma omp simd
   for (std::size_t i = 0; i < n; ++i) {
     const float u = std::max(t - puncture[i], 0.0f);
     const float hyperplasia =
         optics.hyperplasia_scale * u * exp_nonpositive(-u * optics.per_peak_day);
     const float cap = cap_um[i] * (1.0f - exp_nonpositive(-u * optics.per_cap_day));
-    const float look = present[i] * exp_nonpositive(-optics.mu * (hyperplasia + cap));
+    const float new_skin = exp_nonpositive(-optics.mu * (hyperplasia + cap));
     const bool punctured = puncture[i] <= t;
     const bool scabbed = (scab_form[i] <= t) & (t < scab_off[i]);
-    // A multiplied mask rather than a conditional division, which would not vectorize.
-    const float shade = look / fresh[i] * (punctured ? 1.0f : 0.0f);
+    const float shade = present_share[i] * new_skin * (punctured ? 1.0f : 0.0f);
     relative[i] = shade;
     seen[i] = scabbed ? 0.0f : shade;
-    visible[i] = punctured & (weight[i] * look >= optics.threshold) ? 1.0f : 0.0f;
+    visible[i] = punctured & (present_shade[i] * new_skin >= optics.threshold) ? 1.0f : 0.0f;
     punctured_mask[i] = punctured ? 1.0f : 0.0f;
   }
 }
 
 // The pigment of a dot still in the skin at t: the sum of its packets' looks and their count.
 struct PresentPigment {
-  float look = 0;
+  double look = 0;
   std::int32_t packets = 0;
 };
 
 PresentPigment present_at(std::span<const Packet> packets, double t) {
-  double look = 0;
-  std::int32_t count = 0;
+  PresentPigment present;
   for (const Packet& packet : packets) {
     if (packet.exit > t) {
-      look += packet.look;
-      ++count;
+      present.look += packet.look;
+      ++present.packets;
     }
   }
-  return {static_cast<float>(look), count};
+  return present;
 }
 
 // Sum of values[i] x weights[i] in a fixed order with four partial sums, so the result does not
@@ -181,10 +181,11 @@ class Observer::LookTable {
     cap_um_.resize(n);
     weight_.resize(n);
     fresh_look_.resize(n);
+    present_share_.resize(n);
+    present_shade_.resize(n);
     scab_form_.resize(n);
     scab_off_.resize(n);
     pigment_.resize(n);
-    present_look_.resize(n);
     present_pigment_.resize(n);
     relative_.resize(n);
     seen_.resize(n);
@@ -195,8 +196,8 @@ class Observer::LookTable {
       const Dot& dot = scalp.dots[order_[i]];
       puncture_[i] = static_cast<float>(dot.puncture);
       cap_um_[i] = static_cast<float>(dot.cap_um);
-      weight_[i] = static_cast<float>(observer.shade_weight(dot));
-      fresh_look_[i] = static_cast<float>(dot.fresh_look);
+      weight_[i] = observer.shade_weight(dot);
+      fresh_look_[i] = dot.fresh_look;
       scab_form_[i] = static_cast<float>(dot.scab_form);
       scab_off_[i] = static_cast<float>(dot.scab_off);
       pigment_[i] = dot.pigment;
@@ -209,7 +210,12 @@ class Observer::LookTable {
   // The pigment still in the skin of the dot at position i, at time t.
   void update_present(std::size_t i, double t) {
     const PresentPigment present = present_at(scalp_.packets_of(order_[i]), t);
-    present_look_[i] = present.look;
+    // The share of the fresh look still there; when attenuation underflows every look to 0
+    // (an opaque skin), the share of packets.
+    const double packets = static_cast<double>(scalp_.packets_per_dot);
+    present_share_[i] = static_cast<float>(
+        fresh_look_[i] > 0 ? present.look / fresh_look_[i] : present.packets / packets);
+    present_shade_[i] = static_cast<float>(weight_[i] * present.look);
     present_pigment_[i] = pigment_[i] * present.packets;
   }
   void update_all_present(double t) {
@@ -237,8 +243,8 @@ class Observer::LookTable {
     const float per_cap_day = static_cast<float>(1 / o.cap_days_);
     const float threshold = static_cast<float>(o.threshold_);
     const std::size_t n = size();
-    look_kernel(n, t, puncture_.data(), cap_um_.data(), weight_.data(), fresh_look_.data(),
-                present_look_.data(), scab_form_.data(), scab_off_.data(),
+    look_kernel(n, t, puncture_.data(), cap_um_.data(), present_share_.data(),
+                present_shade_.data(), scab_form_.data(), scab_off_.data(),
                 {mu, hyperplasia_scale, per_peak_day, per_cap_day, threshold}, relative_.data(),
                 seen_.data(), visible_.data(), punctured_.data());
     Look out;
@@ -263,9 +269,11 @@ class Observer::LookTable {
   const Scalp& scalp_;
   std::vector<std::size_t> region_begin_;
   std::vector<std::size_t> order_;
-  std::vector<float> puncture_, cap_um_, weight_, fresh_look_, scab_form_, scab_off_;
+  std::vector<float> puncture_, cap_um_, scab_form_, scab_off_;
+  std::vector<double> weight_, fresh_look_;
+  std::vector<float> present_share_;  // present look / fresh look
+  std::vector<float> present_shade_;  // V before new skin: contrast (m / K) present look
   std::vector<double> pigment_;
-  std::vector<float> present_look_;
   std::vector<double> present_pigment_;  // pigment x packets still in the skin
   std::vector<float> relative_, seen_, punctured_, ones_;
   std::vector<float> visible_;  // 1 when visible
