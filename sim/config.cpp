@@ -140,7 +140,7 @@ std::vector<ConfigKey> make_keys() {
           "spread of the needle depth (normal, truncated at 10 um)"),
       key(SMPSIM_FIELD(technician, pigment_per_dot), D::log_normal(1, 0.25), "deposit",
           at_least(0), "pigment one dot receives"),
-      key(SMPSIM_FIELD(technician, density_target), 1.08, "density", above(0, 1e6),
+      key(SMPSIM_FIELD(technician, density_target), 1.1, "density", above(0, 1e6),
           "region density the technician aims for; calibrated (T7)"),
       key(SMPSIM_FIELD(technician, coverage_target), 0.9, "share", kProbability,
           "share of regions at density_target that ends the treatment"),

@@ -86,7 +86,7 @@ Dot DotKinetics::draw(const Puncture& puncture, std::uint16_t session, RandomStr
 
   // The timeline (MODEL.md §4), u measured from the puncture.
   dot.clot = p + std::exp(clot_log_median_ + kClotSigma * unit_normal(stream));
-  const bool scabs = stream.uniform() < scab_probability_;
+  const bool scabs = stream.uniform32() < scab_probability_;
   const double form = p + std::exp(scab_form_log_median_ + kScabFormSigma * unit_normal(stream));
   dot.closure = p + std::exp(closure_log_median_ + kClosureSigma * unit_normal(stream));
   const double shed = p + std::exp(shed_log_median_ + kScabShedSigma * unit_normal(stream));
@@ -101,40 +101,40 @@ Dot DotKinetics::draw(const Puncture& puncture, std::uint16_t session, RandomStr
   dot.cap_um = cap_um_ * std::exp(cap_sigma_ * unit_normal(stream));
 
   // The packets: a share stays along the needle track in the epidermis, the rest lies at z.
+  // Dermal packets share the dot's depth, so its look and race rates are computed once.
+  const double dot_look = std::exp(-mu_per_um_ * puncture.depth_um);
   const double encapsulation = encapsulation_rate(puncture.depth_um);
-  const double clearance = clearance_rate(puncture.depth_um);
+  const double race = encapsulation + clearance_rate(puncture.depth_um);
+  const double encapsulated_share = race > 0 ? encapsulation / race : 0.0;
   dot.fresh_look = 0;
   for (Packet& packet : packets) {
-    const bool track = stream.uniform() < track_share_;
-    const double track_depth = stream.uniform() * epidermis_um_;
-    packet.depth_um = track ? track_depth : puncture.depth_um;
-    packet.look = std::exp(-mu_per_um_ * packet.depth_um);
+    const bool track = stream.uniform32() < track_share_;
+    packet.depth_um = track ? stream.uniform() * epidermis_um_ : puncture.depth_um;
+    packet.look = track ? std::exp(-mu_per_um_ * packet.depth_um) : dot_look;
     packet.settled = kNever;
     dot.fresh_look += packet.look;
     if (packet.depth_um < epidermis_um_) {
       // Epidermal: leaves with the scab, or else by turnover.
-      const bool carried = stream.uniform() < scab_carry_;
-      const double turnover = turnover_days_ * unit_exponential(stream);
-      if (scabs && carried) {
+      if (scabs && stream.uniform32() < scab_carry_) {
         packet.fate = PacketFate::kWithScab;
         packet.exit = dot.scab_off;
       } else {
         packet.fate = PacketFate::kTurnover;
-        packet.exit = p + turnover;
+        packet.exit = p + turnover_days_ * unit_exponential(stream);
       }
     } else {
-      // Dermal: encapsulation races clearance; an encapsulated packet leaves at the first
-      // release that is not recaptured (a thinned Poisson process of rate k_release (1 - r)).
-      const double to_encapsulation = waiting_time(unit_exponential(stream), encapsulation);
-      const double to_clearance = waiting_time(unit_exponential(stream), clearance);
-      const double to_loss = waiting_time(unit_exponential(stream), release_loss_rate_);
-      if (to_encapsulation < to_clearance) {
+      // Dermal: encapsulation races clearance. The first of two exponential clocks rings at
+      // rate a + b and is encapsulation's with probability a / (a + b). An encapsulated packet
+      // leaves at the first release that is not recaptured: a thinned Poisson process of rate
+      // k_release (1 - recapture).
+      const double to_settle = waiting_time(unit_exponential(stream), race);
+      if (stream.uniform32() < encapsulated_share) {
         packet.fate = PacketFate::kEncapsulated;
-        packet.settled = p + to_encapsulation;
-        packet.exit = packet.settled + to_loss;
+        packet.settled = p + to_settle;
+        packet.exit = packet.settled + waiting_time(unit_exponential(stream), release_loss_rate_);
       } else {
         packet.fate = PacketFate::kCleared;
-        packet.exit = p + to_clearance;
+        packet.exit = p + to_settle;
       }
     }
   }

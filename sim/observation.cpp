@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 
 #include "smpsim/config.h"
 #include "smpsim/patient.h"
@@ -20,7 +21,9 @@ double observation_time(std::size_t day) { return static_cast<double>(day) + 0.5
 
 // The first observation day at or after time t (t_k = k + 0.5 >= t).
 std::size_t first_day_at(double t) {
-  return static_cast<std::size_t>(std::max(0.0, std::ceil(t - 0.5)));
+  if (t <= 0.5) return 0;
+  const auto day = static_cast<std::size_t>(t - 0.5);  // floor, t > 0.5
+  return static_cast<double>(day) + 0.5 < t ? day + 1 : day;
 }
 
 // e^x for x <= 0 in plain single-precision arithmetic (relative error < 3e-7): loops over dots
@@ -51,69 +54,129 @@ inline float exp_nonpositive(float x) {
 struct KernelOptics {
   float mu;                 // attenuation, 1/um
   float hyperplasia_scale;  // hyperplasia_um x e / 3: hyperplasia(u) = scale x u x e^(-u/3)
-  float per_peak_day;       // 1/3
   float per_cap_day;        // 1/cap_days
   float threshold;          // visibility threshold
 };
 
-// The look of n dots at time t (MODEL.md §4): relative shade (the share of the fresh look still
-// in the skin, dimmed by the new skin), the same when not under a scab, and visibility (the
-// present shade V before new skin, dimmed, against the threshold). Branch-free so that it vectorizes; compiled for AVX2 and for the x86-64
-// baseline, chosen at run time: the same IEEE operations in the same order, so the same bits.
-__attribute__((target_clones("avx2", "default"))) void look_kernel(
-    std::size_t n, float t, const float* puncture, const float* cap_um,
-    const float* present_share, const float* present_shade, const float* scab_form,
-    const float* scab_off, KernelOptics optics, float* relative, float* seen, float* visible,
-    float* punctured_mask) {
+// One session's clocks at the time of a look: e^(-(t - s)/3) and e^(-(t - s)/cap_days), so that
+// a dot's e^(-u/3) is this times its own e^((p - s)/3), a multiplication rather than an
+// exponential. `direct_cap`: the cap's time scale is so short against a session's length that
+// e^((p - s)/cap_days) would overflow; the kernel then takes e^(-u/cap_days) directly.
+struct SessionClock {
+  float peak;
+  float cap;
+  bool direct_cap;
+};
+
+// The look of the dots [begin, end) of one session at time t (MODEL.md §4): relative shade
+// (the share of the fresh look still in the skin, dimmed by the new skin), the same when not
+// under a scab, visibility (the present shade V before new skin, dimmed, against the
+// threshold), and whether the dot is punctured yet. Branch-free so that it vectorizes; compiled
+// for AVX2 and for the x86-64 baseline, chosen at run time: the same IEEE operations in the
+// same order, so the same bits.
+template <bool kDirectCap>
+inline void look_loop(std::size_t begin, std::size_t end, float t, SessionClock clock,
+                      KernelOptics optics, const float* puncture, const float* peak_offset,
+                      const float* cap_offset, const float* cap_um, const float* present_share,
+                      const float* present_shade, const float* scab_form, const float* scab_off,
+                      float* relative, float* seen, float* visible, float* punctured_mask) {
 #pragma omp simd
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = begin; i < end; ++i) {
     const float u = std::max(t - puncture[i], 0.0f);
-    const float hyperplasia =
-        optics.hyperplasia_scale * u * exp_nonpositive(-u * optics.per_peak_day);
-    const float cap = cap_um[i] * (1.0f - exp_nonpositive(-u * optics.per_cap_day));
+    const float hyperplasia = optics.hyperplasia_scale * u * (clock.peak * peak_offset[i]);
+    const float settled = kDirectCap ? exp_nonpositive(-u * optics.per_cap_day)
+                                     : std::min(clock.cap * cap_offset[i], 1.0f);
+    const float cap = cap_um[i] * (1.0f - settled);
     const float new_skin = exp_nonpositive(-optics.mu * (hyperplasia + cap));
     const bool punctured = puncture[i] <= t;
     const bool scabbed = (scab_form[i] <= t) & (t < scab_off[i]);
-    const float shade = present_share[i] * new_skin * (punctured ? 1.0f : 0.0f);
+    const float mask = punctured ? 1.0f : 0.0f;
+    const float shade = present_share[i] * new_skin * mask;
     relative[i] = shade;
     seen[i] = scabbed ? 0.0f : shade;
-    visible[i] = punctured & (present_shade[i] * new_skin >= optics.threshold) ? 1.0f : 0.0f;
-    punctured_mask[i] = punctured ? 1.0f : 0.0f;
+    visible[i] = (present_shade[i] * new_skin >= optics.threshold) ? mask : 0.0f;
+    punctured_mask[i] = mask;
   }
+}
+
+__attribute__((target_clones("avx2", "default"))) void look_kernel(
+    std::size_t begin, std::size_t end, float t, SessionClock clock, KernelOptics optics,
+    const float* puncture, const float* peak_offset, const float* cap_offset,
+    const float* cap_um, const float* present_share, const float* present_shade,
+    const float* scab_form, const float* scab_off, float* relative, float* seen, float* visible,
+    float* punctured_mask) {
+  if (clock.direct_cap) {
+    look_loop<true>(begin, end, t, clock, optics, puncture, peak_offset, cap_offset, cap_um,
+                    present_share, present_shade, scab_form, scab_off, relative, seen, visible,
+                    punctured_mask);
+  } else {
+    look_loop<false>(begin, end, t, clock, optics, puncture, peak_offset, cap_offset, cap_um,
+                     present_share, present_shade, scab_form, scab_off, relative, seen, visible,
+                     punctured_mask);
+  }
+}
+
+// Sums over [begin, end) of relative shade, seen shade, punctured dots, their pigment and their
+// pigment still in the skin, and the visible dots: one pass, eight fixed partial sums, so the
+// result does not depend on the vector width.
+struct LookSums {
+  double shade = 0, seen = 0, punctured = 0, deposited = 0, present = 0, visible = 0;
+};
+
+__attribute__((target_clones("avx2", "default"))) LookSums sum_look(
+    std::size_t begin, std::size_t end, const float* relative, const float* seen,
+    const float* punctured, const double* pigment, const double* present_pigment,
+    const float* visible) {
+  constexpr std::size_t kLanes = 8;
+  double shade[kLanes] = {}, seen_shade[kLanes] = {}, count[kLanes] = {}, deposited[kLanes] = {},
+         present[kLanes] = {}, shown[kLanes] = {};
+  std::size_t i = begin;
+  for (; i + kLanes <= end; i += kLanes) {
+    for (std::size_t j = 0; j < kLanes; ++j) {
+      shade[j] += relative[i + j];
+      seen_shade[j] += seen[i + j];
+      count[j] += punctured[i + j];
+      deposited[j] += pigment[i + j] * punctured[i + j];
+      present[j] += present_pigment[i + j] * punctured[i + j];
+      shown[j] += visible[i + j];
+    }
+  }
+  for (std::size_t j = 0; i < end; ++i, ++j) {
+    shade[j] += relative[i];
+    seen_shade[j] += seen[i];
+    count[j] += punctured[i];
+    deposited[j] += pigment[i] * punctured[i];
+    present[j] += present_pigment[i] * punctured[i];
+    shown[j] += visible[i];
+  }
+  LookSums sums;
+  for (std::size_t j = 0; j < kLanes; ++j) {
+    sums.shade += shade[j];
+    sums.seen += seen_shade[j];
+    sums.punctured += count[j];
+    sums.deposited += deposited[j];
+    sums.present += present[j];
+    sums.visible += shown[j];
+  }
+  return sums;
 }
 
 // The pigment of a dot still in the skin at t: the sum of its packets' looks and their count.
 struct PresentPigment {
   double look = 0;
   std::int32_t packets = 0;
+  double next_exit = kNever;  // when the next of them leaves
 };
 
 PresentPigment present_at(std::span<const Packet> packets, double t) {
   PresentPigment present;
   for (const Packet& packet : packets) {
-    if (packet.exit > t) {
-      present.look += packet.look;
-      ++present.packets;
-    }
+    const bool there = packet.exit > t;
+    present.look += there ? packet.look : 0.0;
+    present.packets += there;
+    present.next_exit = std::min(present.next_exit, there ? packet.exit : kNever);
   }
   return present;
-}
-
-// Sum of values[i] x weights[i] in a fixed order with four partial sums, so the result does not
-// depend on the vector width the loop is compiled for.
-template <class T, class W>
-double ordered_sum(std::span<const T> values, std::span<const W> weights) {
-  double partial[4] = {0, 0, 0, 0};
-  std::size_t i = 0;
-  for (; i + 4 <= values.size(); i += 4) {
-    for (std::size_t j = 0; j < 4; ++j) {
-      partial[j] += static_cast<double>(values[i + j]) * static_cast<double>(weights[i + j]);
-    }
-  }
-  for (; i < values.size(); ++i) {
-    partial[0] += static_cast<double>(values[i]) * static_cast<double>(weights[i]);
-  }
-  return (partial[0] + partial[1]) + (partial[2] + partial[3]);
 }
 
 // The session whose dots define redness, scabs and open at t: the latest one started by t.
@@ -166,41 +229,66 @@ double coefficient_of_variation(std::span<const double> values) {
 // region: what an examination, the final look and each day of the daily series measure.
 class Observer::LookTable {
  public:
-  LookTable(const Observer& observer, const Scalp& scalp) : observer_(observer), scalp_(scalp) {
-    const std::size_t n = scalp.dots.size();
-    const std::size_t regions = observer.prior_density_.size();
-    // Dots grouped by region, in dot order within a region.
-    region_begin_.assign(regions + 1, 0);
-    for (const Dot& dot : scalp.dots) ++region_begin_[dot.region + 1];
-    for (std::size_t r = 0; r < regions; ++r) region_begin_[r + 1] += region_begin_[r];
-    order_.resize(n);
-    std::vector<std::size_t> next(region_begin_.begin(), region_begin_.end() - 1);
-    for (std::size_t d = 0; d < n; ++d) order_[next[scalp.dots[d].region]++] = d;
+  explicit LookTable(const Observer& observer) : observer_(observer) {
+    group_begin_.push_back(0);
+  }
 
-    puncture_.resize(n);
-    cap_um_.resize(n);
-    weight_.resize(n);
-    fresh_look_.resize(n);
-    present_share_.resize(n);
-    present_shade_.resize(n);
-    scab_form_.resize(n);
-    scab_off_.resize(n);
-    pigment_.resize(n);
-    present_pigment_.resize(n);
-    relative_.resize(n);
-    seen_.resize(n);
-    visible_.resize(n);
-    punctured_.resize(n);
-    ones_.assign(n, 1.0f);
-    for (std::size_t i = 0; i < n; ++i) {
+  // Adds the dots of the latest session, grouped by region: the table holds every dot, by
+  // (session, region), in dot order within a group.
+  void add_session(const Scalp& scalp, std::span<const double> session_starts) {
+    const std::size_t first = order_.size(), n = scalp.dots.size();
+    const std::size_t regions = observer_.prior_density_.size();
+    const std::size_t session = session_starts.size() - 1;
+    const double start = session_starts[session];
+    std::vector<std::size_t> count(regions + 1, 0);
+    for (std::size_t d = first; d < n; ++d) ++count[scalp.dots[d].region + 1];
+    for (std::size_t r = 0; r < regions; ++r) count[r + 1] += count[r];
+    for (std::size_t r = 1; r <= regions; ++r) group_begin_.push_back(first + count[r]);
+    order_.resize(n);
+    for (std::size_t d = first; d < n; ++d) order_[first + count[scalp.dots[d].region]++] = d;
+
+    for (auto* column : {&puncture_, &peak_offset_, &cap_offset_, &cap_um_, &present_share_,
+                         &present_shade_, &scab_form_, &scab_off_, &relative_, &seen_,
+                         &visible_, &punctured_}) {
+      column->resize(n);
+    }
+    for (auto* column : {&weight_, &fresh_look_, &pigment_, &present_pigment_, &next_exit_}) {
+      column->resize(n);
+    }
+    // e^((p - s)/cap_days) fits a float when a session is < 60 cap time scales long.
+    direct_cap_ = observer_.session_days_ / observer_.cap_days_ > 60;
+    for (std::size_t i = first; i < n; ++i) {
       const Dot& dot = scalp.dots[order_[i]];
+      const double since_start = dot.puncture - start;
       puncture_[i] = static_cast<float>(dot.puncture);
+      peak_offset_[i] = static_cast<float>(std::exp(since_start / kHyperplasiaPeakDay));
+      cap_offset_[i] =
+          direct_cap_ ? 0.0f : static_cast<float>(std::exp(since_start / observer_.cap_days_));
       cap_um_[i] = static_cast<float>(dot.cap_um);
-      weight_[i] = observer.shade_weight(dot);
+      weight_[i] = observer_.shade_weight(dot);
       fresh_look_[i] = dot.fresh_look;
+      pigment_[i] = dot.pigment;
       scab_form_[i] = static_cast<float>(dot.scab_form);
       scab_off_[i] = static_cast<float>(dot.scab_off);
-      pigment_[i] = dot.pigment;
+      update_present(scalp, i, as_of_);
+    }
+    torn_.resize(n, false);
+  }
+
+  // Brings the pigment and scabs up to time t. Between two looks a dot changes only when one of
+  // its packets leaves, or when a scratch tore its scab off (and maybe packets with it), which
+  // happens to a dot once: only those dots are read again.
+  void bring_to(const Scalp& scalp, double t) {
+    const bool back_in_time = t < as_of_;
+    as_of_ = t;
+    for (std::size_t i = 0; i < size(); ++i) {
+      const Dot& dot = scalp.dots[order_[i]];
+      const bool torn_now = dot.scab_torn && !torn_[i];
+      if (torn_now) {
+        torn_[i] = true;
+        scab_off_[i] = static_cast<float>(dot.scab_off);
+      }
+      if (back_in_time || torn_now || t >= next_exit_[i]) update_present(scalp, i, t);
     }
   }
 
@@ -208,57 +296,61 @@ class Observer::LookTable {
   std::size_t dot_at(std::size_t i) const { return order_[i]; }
 
   // The pigment still in the skin of the dot at position i, at time t.
-  void update_present(std::size_t i, double t) {
-    const PresentPigment present = present_at(scalp_.packets_of(order_[i]), t);
+  void update_present(const Scalp& scalp, std::size_t i, double t) {
+    const PresentPigment present = present_at(scalp.packets_of(order_[i]), t);
     // The share of the fresh look still there; when attenuation underflows every look to 0
     // (an opaque skin), the share of packets.
-    const double packets = static_cast<double>(scalp_.packets_per_dot);
+    const double packets = static_cast<double>(scalp.packets_per_dot);
     present_share_[i] = static_cast<float>(
         fresh_look_[i] > 0 ? present.look / fresh_look_[i] : present.packets / packets);
     present_shade_[i] = static_cast<float>(weight_[i] * present.look);
     present_pigment_[i] = pigment_[i] * present.packets;
-  }
-  void update_all_present(double t) {
-    for (std::size_t i = 0; i < size(); ++i) update_present(i, t);
+    next_exit_[i] = present.next_exit;
   }
 
   // Sums over the dots punctured by t and the visible dots per region, at time t, with the
   // present pigment as last updated.
   struct Look {
     std::int64_t punctured = 0;
-    double shade = 0;     // sum of relative shades
-    double seen = 0;      // the same over dots not under a scab
-    double deposited = 0; // sum of pigment
-    double present = 0;   // sum of pigment x packets in the skin
+    double shade = 0;      // sum of relative shades
+    double seen = 0;       // the same over dots not under a scab
+    double deposited = 0;  // sum of pigment
+    double present = 0;    // sum of pigment x packets in the skin
     std::vector<std::int64_t> visible;  // per region
   };
 
-  Look look(double time) {
+  Look look(std::span<const double> session_starts, double time) {
     const auto t = static_cast<float>(time);
     const Observer& o = observer_;
-    const float mu = static_cast<float>(o.mu_per_um_);
-    const float hyperplasia_scale =
-        static_cast<float>(o.hyperplasia_um_ * std::exp(1.0) / kHyperplasiaPeakDay);
-    const float per_peak_day = static_cast<float>(1 / kHyperplasiaPeakDay);
-    const float per_cap_day = static_cast<float>(1 / o.cap_days_);
-    const float threshold = static_cast<float>(o.threshold_);
-    const std::size_t n = size();
-    look_kernel(n, t, puncture_.data(), cap_um_.data(), present_share_.data(),
-                present_shade_.data(), scab_form_.data(), scab_off_.data(),
-                {mu, hyperplasia_scale, per_peak_day, per_cap_day, threshold}, relative_.data(),
-                seen_.data(), visible_.data(), punctured_.data());
+    const KernelOptics optics{
+        static_cast<float>(o.mu_per_um_),
+        static_cast<float>(o.hyperplasia_um_ * std::exp(1.0) / kHyperplasiaPeakDay),
+        static_cast<float>(1 / o.cap_days_), static_cast<float>(o.threshold_)};
+    const std::size_t regions = o.prior_density_.size();
     Look out;
-    const std::span<const float> punctured(punctured_);
-    out.punctured = static_cast<std::int64_t>(ordered_sum(punctured, std::span<const float>(ones_)));
-    out.shade = ordered_sum(std::span<const float>(relative_), std::span<const float>(ones_));
-    out.seen = ordered_sum(std::span<const float>(seen_), std::span<const float>(ones_));
-    out.deposited = ordered_sum(std::span<const double>(pigment_), punctured);
-    out.present = ordered_sum(std::span<const double>(present_pigment_), punctured);
-    const std::size_t regions = region_begin_.size() - 1;
     out.visible.assign(regions, 0);
-    for (std::size_t r = 0; r < regions; ++r) {
-      for (std::size_t i = region_begin_[r]; i < region_begin_[r + 1]; ++i) {
-        out.visible[r] += static_cast<std::int64_t>(visible_[i]);
+    for (std::size_t session = 0; session < session_starts.size(); ++session) {
+      const double since_start = time - session_starts[session];
+      if (since_start < 0) break;  // the session has not started: none of its dots are there
+      const SessionClock clock{
+          exp_nonpositive(static_cast<float>(-since_start / kHyperplasiaPeakDay)),
+          exp_nonpositive(static_cast<float>(-since_start / o.cap_days_)), direct_cap_};
+      for (std::size_t region = 0; region < regions; ++region) {
+        const std::size_t group = session * regions + region;
+        const std::size_t begin = group_begin_[group], end = group_begin_[group + 1];
+        look_kernel(begin, end, t, clock, optics, puncture_.data(), peak_offset_.data(),
+                    cap_offset_.data(), cap_um_.data(), present_share_.data(),
+                    present_shade_.data(), scab_form_.data(), scab_off_.data(), relative_.data(),
+                    seen_.data(), visible_.data(), punctured_.data());
+        const LookSums sums = sum_look(begin, end, relative_.data(), seen_.data(),
+                                       punctured_.data(), pigment_.data(),
+                                       present_pigment_.data(), visible_.data());
+        out.punctured += static_cast<std::int64_t>(sums.punctured);
+        out.shade += sums.shade;
+        out.seen += sums.seen;
+        out.deposited += sums.deposited;
+        out.present += sums.present;
+        out.visible[region] += static_cast<std::int64_t>(sums.visible);
       }
     }
     return out;
@@ -266,17 +358,19 @@ class Observer::LookTable {
 
  private:
   const Observer& observer_;
-  const Scalp& scalp_;
-  std::vector<std::size_t> region_begin_;
+  bool direct_cap_ = false;
+  std::vector<std::size_t> group_begin_;  // per (session, region)
   std::vector<std::size_t> order_;
-  std::vector<float> puncture_, cap_um_, scab_form_, scab_off_;
+  std::vector<float> puncture_, peak_offset_, cap_offset_, cap_um_, scab_form_, scab_off_;
   std::vector<double> weight_, fresh_look_;
-  std::vector<float> present_share_;  // present look / fresh look
-  std::vector<float> present_shade_;  // V before new skin: contrast (m / K) present look
+  std::vector<float> present_share_;     // present look / fresh look
+  std::vector<float> present_shade_;     // V before new skin: contrast (m / K) present look
   std::vector<double> pigment_;
   std::vector<double> present_pigment_;  // pigment x packets still in the skin
-  std::vector<float> relative_, seen_, punctured_, ones_;
-  std::vector<float> visible_;  // 1 when visible
+  std::vector<double> next_exit_;        // when the present pigment changes next
+  std::vector<bool> torn_;               // scab torn off, already read
+  double as_of_ = 0;                     // the time the present pigment is for
+  std::vector<float> relative_, seen_, visible_, punctured_;  // the last look, per dot
 };
 
 Observer::Observer(const Parameters& parameters, const Patient& patient)
@@ -291,12 +385,20 @@ Observer::Observer(const Parameters& parameters, const Patient& patient)
       density_target_(parameters.technician.density_target),
       dots_per_region_(parameters.technician.dots_per_region()),
       assess_day_(parameters.protocol.assess_day),
+      session_days_(parameters.technician.session_hours / 24),
       hair_mm_per_day_(patient.hair_mm_per_day()),
       hair_obscure_mm_(parameters.optics.hair_obscure_mm),
       horizon_days_(static_cast<std::size_t>(parameters.protocol.horizon_days)),
       prior_density_(patient.prior_density.empty()
                          ? std::vector<double>(static_cast<std::size_t>(parameters.technician.regions), 0.0)
                          : patient.prior_density) {}
+
+Observer::~Observer() = default;
+
+void Observer::add_session(const Scalp& scalp, std::span<const double> session_starts) {
+  if (!table_) table_ = std::make_unique<LookTable>(*this);
+  table_->add_session(scalp, session_starts);
+}
 
 double Observer::hyperplasia_um(double u) const {
   const double x = u / kHyperplasiaPeakDay;
@@ -320,10 +422,11 @@ double Observer::density_of(std::size_t region, std::int64_t visible) const {
   return prior_density_[region] + static_cast<double>(visible) / dots_per_region_;
 }
 
-ScalpSnapshot Observer::snapshot(const Scalp& scalp, double t) const {
-  LookTable table(*this, scalp);
-  table.update_all_present(t);
-  const LookTable::Look look = table.look(t);
+ScalpSnapshot Observer::snapshot(const Scalp& scalp, std::span<const double> session_starts,
+                                 double t) {
+  LookTable& table = *table_;
+  table.bring_to(scalp, t);
+  const LookTable::Look look = table.look(session_starts, t);
   ScalpSnapshot snapshot;
   const std::size_t regions = prior_density_.size();
   snapshot.region_density.resize(regions);
@@ -342,7 +445,7 @@ ScalpSnapshot Observer::snapshot(const Scalp& scalp, double t) const {
   return snapshot;
 }
 
-DailyObservations Observer::daily(const Scalp& scalp, std::span<const double> session_starts) const {
+DailyObservations Observer::daily(const Scalp& scalp, std::span<const double> session_starts) {
   const std::size_t days = horizon_days_ + 1;
   const std::size_t regions = prior_density_.size();
   DailyObservations out;
@@ -375,38 +478,43 @@ DailyObservations Observer::daily(const Scalp& scalp, std::span<const double> se
 
   // The look, day by day: the present pigment of a dot is refreshed on the days its packets
   // leave, bucketed by day.
-  LookTable table(*this, scalp);
-  std::vector<std::uint32_t> refresh_begin(days + 1, 0), refresh;  // dots to refresh, by day
-  auto exit_day = [&](const Packet& packet) {
-    return packet.exit == kNever ? days : std::min(first_day_at(packet.exit), days);
-  };
-  for (std::size_t i = 0; i < table.size(); ++i) {
-    for (const Packet& packet : scalp.packets_of(table.dot_at(i))) ++refresh_begin[exit_day(packet)];
-  }
-  for (std::size_t k = days; k > 0; --k) refresh_begin[k] = refresh_begin[k - 1];
-  refresh_begin[0] = 0;
-  for (std::size_t k = 1; k <= days; ++k) refresh_begin[k] += refresh_begin[k - 1];
-  refresh.resize(refresh_begin[days]);
-  {
-    std::vector<std::uint32_t> next(refresh_begin.begin(), refresh_begin.end() - 1);
-    for (std::size_t i = 0; i < table.size(); ++i) {
-      for (const Packet& packet : scalp.packets_of(table.dot_at(i))) {
-        const std::size_t day = exit_day(packet);
-        if (day < days) refresh[next[day]++] = static_cast<std::uint32_t>(i);
-      }
+  LookTable& table = *table_;
+  // Dots to refresh, by day: a counting sort of their packets' exits within the horizon, each
+  // dot once a day however many of its packets leave that day.
+  std::vector<std::uint32_t> exit_days(table.size() * scalp.packets_per_dot);
+  std::vector<std::uint32_t> refresh_begin(days + 1, 0), refresh;
+  const double last_observation = observation_time(days - 1);
+  for (std::size_t i = 0, j = 0; i < table.size(); ++i) {
+    for (const Packet& packet : scalp.packets_of(table.dot_at(i))) {
+      const auto day = static_cast<std::uint32_t>(
+          packet.exit > last_observation ? days : first_day_at(packet.exit));
+      exit_days[j++] = day;
+      if (day < days) ++refresh_begin[day + 1];
     }
   }
-  table.update_all_present(observation_time(0));
+  for (std::size_t k = 1; k <= days; ++k) refresh_begin[k] += refresh_begin[k - 1];
+  refresh.resize(refresh_begin[days]);
+  std::vector<std::uint32_t> refresh_end(refresh_begin.begin(), refresh_begin.end() - 1);
+  for (std::size_t i = 0, j = 0; i < table.size(); ++i) {
+    for (std::size_t p = 0; p < scalp.packets_per_dot; ++p, ++j) {
+      const std::uint32_t day = exit_days[j];
+      if (day >= days) continue;
+      std::uint32_t& end = refresh_end[day];
+      if (end > refresh_begin[day] && refresh[end - 1] == i) continue;  // already due that day
+      refresh[end++] = static_cast<std::uint32_t>(i);
+    }
+  }
+  table.bring_to(scalp, observation_time(0));
   WoundCounts wounds;
   const double packets = static_cast<double>(scalp.packets_per_dot);
   for (std::size_t k = 0; k < days; ++k) {
     const double t = observation_time(k);
     if (k > 0) {
-      for (std::uint32_t j = refresh_begin[k]; j < refresh_begin[k + 1]; ++j) {
-        table.update_present(refresh[j], t);
+      for (std::uint32_t j = refresh_begin[k]; j < refresh_end[k]; ++j) {
+        table.update_present(scalp, refresh[j], t);
       }
     }
-    const LookTable::Look look = table.look(t);
+    const LookTable::Look look = table.look(session_starts, t);
     wounds.punctured += punctured[k];
     wounds.inflamed += inflamed[k];
     wounds.scabbed += scabbed[k];

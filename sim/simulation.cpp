@@ -85,6 +85,7 @@ class Treatment {
                                      scalp_.next_packets());
       scalp_.add(dot);
     }
+    observer_.add_session(scalp_, session_starts_);
     result_.sessions.push_back({static_cast<std::int32_t>(session + 1), event.time,
                                 static_cast<std::int32_t>(dots), 0, 0, 0});
     if (log_) log_->add(event.time, "session_start", "session=" + std::to_string(session + 1));
@@ -118,7 +119,7 @@ class Treatment {
   // The patient shaves, the technician examines and decides: another session while fewer than
   // the required sessions, or while coverage is short of target and sessions remain (§5).
   void examine(const Event& event) {
-    last_exam_ = observer_.snapshot(scalp_, event.time);
+    last_exam_ = observer_.snapshot(scalp_, session_starts_, event.time);
     SessionRecord& record = result_.sessions.back();
     record.coverage_at_exam = last_exam_.coverage;
     record.patchiness_at_exam = last_exam_.patchiness;
@@ -153,7 +154,7 @@ class Treatment {
   }
 
   void take_final_look(const Event& event) {
-    const ScalpSnapshot look = observer_.snapshot(scalp_, event.time);
+    const ScalpSnapshot look = observer_.snapshot(scalp_, session_starts_, event.time);
     Outcomes& o = result_.outcomes;
     at(o, Outcome::kFinalCoverage) = look.coverage;
     at(o, Outcome::kFinalShade) = look.shade;
@@ -184,7 +185,7 @@ class Treatment {
   const DotKinetics kinetics_;
   const Technician technician_;
   const ScratchRules itch_;
-  const Observer observer_;
+  Observer observer_;
 
   Scalp scalp_;
   EventQueue queue_;

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "smpsim/config.h"
+#include <boost/random/normal_distribution.hpp>
+
 #include "smpsim/rng.h"
 
 namespace smpsim {
@@ -34,12 +36,8 @@ Technician::Technician(const Parameters& parameters)
       adaptive_(parameters.technician.adaptive),
       aim_(parameters.technician.fill * parameters.technician.density_target),
       session_days_(parameters.technician.session_hours / 24),
-      depth_um_(parameters.technician.depth_sd_um > 0
-                    ? Distribution::trunc_normal(parameters.technician.target_depth_um,
-                                                 parameters.technician.depth_sd_um,
-                                                 kShallowestDepthUm, kNever)
-                    : Distribution::constant(std::max(parameters.technician.target_depth_um,
-                                                      kShallowestDepthUm))),
+      target_depth_um_(parameters.technician.target_depth_um),
+      depth_sd_um_(parameters.technician.depth_sd_um),
       pigment_(parameters.technician.pigment_per_dot) {}
 
 RegionPlan Technician::uniform_plan() const { return RegionPlan(std::vector<double>(regions_, 1.0)); }
@@ -58,7 +56,12 @@ Puncture Technician::puncture(const RegionPlan& plan, double session_start,
   Puncture puncture;
   puncture.region = plan.choose(stream.uniform());
   puncture.time = session_start + session_days_ * stream.uniform();
-  puncture.depth_um = depth_um_.sample(stream);
+  // Normal, truncated at 10 um by rejection: exact, and since the target is at least 10 um at
+  // least half the draws are kept.
+  boost::random::normal_distribution<double> needle(target_depth_um_, depth_sd_um_);
+  do {
+    puncture.depth_um = depth_sd_um_ > 0 ? needle(stream) : target_depth_um_;
+  } while (puncture.depth_um < kShallowestDepthUm);
   puncture.pigment = pigment_.sample(stream);
   return puncture;
 }

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -57,6 +58,11 @@ struct ScalpSnapshot {
 class Observer {
  public:
   Observer(const Parameters& parameters, const Patient& patient);
+  ~Observer();
+
+  // Takes in the dots of the session just placed (the latest in `session_starts`). Every
+  // session's dots must be added before a snapshot or the daily series.
+  void add_session(const Scalp& scalp, std::span<const double> session_starts);
 
   double hyperplasia_um(double u) const;
   double cap_um(const Dot& dot, double u) const;
@@ -67,8 +73,8 @@ class Observer {
   // Visible when V >= visible_threshold x e^(-mu target_depth_um).
   double visibility_threshold() const { return threshold_; }
 
-  ScalpSnapshot snapshot(const Scalp& scalp, double t) const;
-  DailyObservations daily(const Scalp& scalp, std::span<const double> session_starts) const;
+  ScalpSnapshot snapshot(const Scalp& scalp, std::span<const double> session_starts, double t);
+  DailyObservations daily(const Scalp& scalp, std::span<const double> session_starts);
 
   // Hair length at t: shaved at each session's start and at the end of each examination day.
   double hair_mm(double t, std::span<const double> session_starts) const;
@@ -92,10 +98,12 @@ class Observer {
   double density_target_;
   double dots_per_region_;
   double assess_day_;
+  double session_days_;
   double hair_mm_per_day_;
   double hair_obscure_mm_;
   std::size_t horizon_days_;
   std::vector<double> prior_density_;
+  std::unique_ptr<LookTable> table_;  // the dots, column by column, for looks
 };
 
 }  // namespace smpsim

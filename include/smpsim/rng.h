@@ -36,6 +36,8 @@ class RandomStream {
 
   // Uniform on the open interval (0, 1), with 53 random bits.
   double uniform();
+  // Uniform on (0, 1) with 32 random bits, from one draw: for yes/no decisions.
+  double uniform32() { return (static_cast<double>(engine_()) + 0.5) * 0x1.0p-32; }
 
  private:
   Engine engine_;

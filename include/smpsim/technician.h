@@ -44,7 +44,8 @@ class Technician {
   bool adaptive_;
   double aim_;  // fill x density_target
   double session_days_;
-  Distribution depth_um_;
+  double target_depth_um_;
+  double depth_sd_um_;
   Distribution pigment_;
 };
 

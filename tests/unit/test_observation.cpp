@@ -75,14 +75,16 @@ TEST_CASE("a snapshot counts visible dots per region and gives coverage patchine
   p.technician.regions = 4;
   p.technician.dots_per_session = 4;  // one dot per region is density 1
   p.technician.density_target = 1.0;
-  const Observer observer(p, plain_patient());
+  Observer observer(p, plain_patient());
   Scalp scalp(8, 4);
+  const std::vector<double> sessions = {0.0};
   add_dot(scalp, 0, 1.0, {});                      // all pigment stays
   add_dot(scalp, 0, 1.0, {});
   add_dot(scalp, 1, 1.0, {5, 5, 5, 5, 5, 5, 5, 5});  // all gone at day 5
   add_dot(scalp, 2, 1.0, {5, 5, 5, 5});            // half gone at day 5
-  const ScalpSnapshot before = observer.snapshot(scalp, 4.0);
-  const ScalpSnapshot after = observer.snapshot(scalp, 6.0);
+  observer.add_session(scalp, sessions);
+  const ScalpSnapshot before = observer.snapshot(scalp, sessions, 4.0);
+  const ScalpSnapshot after = observer.snapshot(scalp, sessions, 6.0);
   // Region densities after: 2 visible in region 0, 0 in 1, region 2's half dot: visible?
   CHECK(after.region_density[0] == 2);
   CHECK(after.region_density[1] == 0);

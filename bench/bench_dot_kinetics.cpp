@@ -1,0 +1,64 @@
+// One dot's life (sim/technician.cpp, sim/dot_kinetics.cpp), as Treatment::start_session in
+// sim/simulation.cpp draws it: open the dot's stream, place the puncture, draw its timeline and
+// its packets' fates into the patient's Scalp. One iteration is one session's dots into an
+// empty Scalp; items are dots, so items/s is dots per second.
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+
+#include "smpsim/config.h"
+#include "smpsim/dot_kinetics.h"
+#include "smpsim/patient.h"
+#include "smpsim/rng.h"
+#include "smpsim/technician.h"
+
+namespace {
+
+using namespace smpsim;
+
+// Scenario: the built-in defaults (configs/default.toml); these keys set the work.
+constexpr const char* kScenario = R"(
+[run]
+seed = 20261130
+[technician]
+dots_per_session = 1000
+regions = 16
+[kinetics]
+packets_per_dot = 8
+)";
+
+Parameters scenario() {
+  ConfigLoader loader;
+  loader.apply_text(kScenario, "bench_dot_kinetics.cpp");
+  return loader.finish();
+}
+
+void BM_DrawSessionDots(benchmark::State& state) {
+  const Parameters p = scenario();
+  const auto seed = static_cast<std::uint64_t>(p.run.seed);
+  const Patient patient = PatientSampler(p).sample(seed, 0);
+  const DotKinetics kinetics(p, patient);
+  const Technician technician(p);
+  const RegionPlan plan = technician.uniform_plan();
+  const auto dots = p.technician.dots_per_session;
+  const auto regions = static_cast<std::size_t>(p.technician.regions);
+
+  for (auto _ : state) {
+    Scalp scalp(kinetics.packets_per_dot(), regions);
+    for (std::int64_t d = 0; d < dots; ++d) {
+      RandomStream stream(seed, patient.id, StreamPurpose::kDot, 0, static_cast<std::uint32_t>(d));
+      const Puncture puncture = technician.puncture(plan, 0.0, stream);
+      scalp.add(kinetics.draw(puncture, 0, stream, scalp.next_packets()));
+    }
+    benchmark::DoNotOptimize(scalp.dots.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * dots);
+  state.counters["packets"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * dots * p.kinetics.packets_per_dot),
+      benchmark::Counter::kIsRate);
+  state.SetLabel("items = dots; one iteration = one session of " + std::to_string(dots) + " dots");
+}
+BENCHMARK(BM_DrawSessionDots)->Unit(benchmark::kMicrosecond);
+
+}  // namespace

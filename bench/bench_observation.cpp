@@ -1,0 +1,115 @@
+// The daily observation pass (Observer::daily, sim/observation.cpp) over finished patients.
+//
+// The Scalp is internal to simulate_patient, so each patient's is rebuilt here the way
+// Treatment::start_session builds it: the same sessions on the same days (taken from
+// simulate_patient), the first spread evenly, each later one planned from a snapshot at the
+// previous examination, every dot drawn from its own stream, the observer taking in each
+// session as it is placed. Measured: Observer::daily on the finished patient. Scratching is
+// left out: it moves some scab and packet exit times but not the number of dots, packets or
+// days the pass walks, so the work measured is the work of a run. (bench_simulation's
+// BM_SimulatePatient with daily = 1 vs 0 measures the same pass from the outside.)
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "smpsim/config.h"
+#include "smpsim/dot_kinetics.h"
+#include "smpsim/observation.h"
+#include "smpsim/patient.h"
+#include "smpsim/rng.h"
+#include "smpsim/simulation.h"
+#include "smpsim/technician.h"
+
+namespace {
+
+using namespace smpsim;
+
+// Scenario: the built-in defaults (configs/default.toml); these keys set the work: 2-4
+// sessions of 1000 dots of 8 packets, observed on days 0..120.
+constexpr const char* kScenario = R"(
+[run]
+seed = 20261130
+[technician]
+dots_per_session = 1000
+regions = 16
+[kinetics]
+packets_per_dot = 8
+[protocol]
+min_sessions = 2
+max_sessions = 4
+horizon_days = 120
+)";
+constexpr std::int64_t kPatients = 8;  // one iteration observes all of them
+
+Parameters scenario() {
+  ConfigLoader loader;
+  loader.apply_text(kScenario, "bench_observation.cpp");
+  Parameters p = loader.finish();
+  p.run.daily = false;  // simulate_patient only tells us the session days
+  return p;
+}
+
+// A patient after the final look: every dot placed, and an Observer that has taken in every
+// session (as the run's observer has when it computes the daily series).
+struct FinishedPatient {
+  FinishedPatient(const Parameters& p, std::uint64_t id)
+      : patient(PatientSampler(p).sample(static_cast<std::uint64_t>(p.run.seed), id)),
+        scalp(static_cast<std::size_t>(p.kinetics.packets_per_dot),
+              static_cast<std::size_t>(p.technician.regions)),
+        observer(p, patient) {
+    const auto seed = static_cast<std::uint64_t>(p.run.seed);
+    const PatientResult result = simulate_patient(p, patient);
+    const DotKinetics kinetics(p, patient);
+    const Technician technician(p);
+    for (const SessionRecord& record : result.sessions) {
+      const auto session = static_cast<std::uint32_t>(record.session - 1);
+      const RegionPlan plan =
+          session == 0
+              ? technician.uniform_plan()
+              : technician.plan(observer
+                                    .snapshot(scalp, session_starts,
+                                              session_starts.back() + p.protocol.assess_day)
+                                    .region_density);
+      session_starts.push_back(record.day);
+      for (std::int64_t d = 0; d < p.technician.dots_per_session; ++d) {
+        RandomStream stream(seed, id, StreamPurpose::kDot, session, static_cast<std::uint32_t>(d));
+        const Puncture puncture = technician.puncture(plan, record.day, stream);
+        scalp.add(kinetics.draw(puncture, static_cast<std::uint16_t>(session), stream,
+                                scalp.next_packets()));
+      }
+      observer.add_session(scalp, session_starts);
+    }
+  }
+
+  Patient patient;
+  Scalp scalp;
+  std::vector<double> session_starts;
+  Observer observer;
+};
+
+void BM_DailyObservations(benchmark::State& state) {
+  const Parameters p = scenario();
+  std::deque<FinishedPatient> patients;  // in place: an Observer does not move
+  std::int64_t dots = 0;
+  for (std::int64_t id = 0; id < kPatients; ++id) {
+    patients.emplace_back(p, static_cast<std::uint64_t>(id));
+    dots += static_cast<std::int64_t>(patients.back().scalp.dots.size());
+  }
+  for (auto _ : state) {
+    for (FinishedPatient& patient : patients) {
+      const DailyObservations daily = patient.observer.daily(patient.scalp, patient.session_starts);
+      benchmark::DoNotOptimize(daily.values.data());
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * kPatients);
+  state.counters["dots"] = benchmark::Counter(static_cast<double>(state.iterations() * dots),
+                                              benchmark::Counter::kIsRate);
+  state.counters["dots_per_patient"] = static_cast<double>(dots) / static_cast<double>(kPatients);
+  state.SetLabel("items = patients (" + std::to_string(p.protocol.horizon_days + 1) +
+                 " days each)");
+}
+BENCHMARK(BM_DailyObservations)->Unit(benchmark::kMicrosecond);
+
+}  // namespace

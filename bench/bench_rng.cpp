@@ -1,0 +1,35 @@
+// Random streams (sim/rng.cpp): the cost under every draw of the model. A dot opens its own
+// stream (keyed by seed, patient, purpose, session, dot), so opening one is on the hot path too.
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+
+#include "smpsim/rng.h"
+
+namespace {
+
+using smpsim::RandomStream;
+using smpsim::StreamPurpose;
+
+constexpr std::uint64_t kSeed = 20261130;
+
+// One uniform on (0, 1): two 32-bit Philox words.
+void BM_Uniform(benchmark::State& state) {
+  RandomStream stream(kSeed, 0, StreamPurpose::kDot);
+  for (auto _ : state) benchmark::DoNotOptimize(stream.uniform());
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Uniform);
+
+// Opening a dot's stream and taking its first uniform, as every puncture does.
+void BM_OpenStreamAndDraw(benchmark::State& state) {
+  std::uint32_t dot = 0;
+  for (auto _ : state) {
+    RandomStream stream(kSeed, 7, StreamPurpose::kDot, 1, dot++);
+    benchmark::DoNotOptimize(stream.uniform());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_OpenStreamAndDraw);
+
+}  // namespace
