@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -196,6 +197,13 @@ int run_simulation(const RunOptions& options) {
     return 128 + result.interrupted_by;
   }
   if (!options.quiet) print_summary(result, study.output);
+  if (const char* timings = std::getenv("SMPSIM_TIMINGS"); timings && *timings && std::string(timings) != "0") {
+    const StudyResult::Timings& t = result.timings;
+    std::fprintf(stderr,
+                 "smpsim: timing: total=%.3f simulate=%.3f checkpoint_write=%.3f assemble=%.3f "
+                 "threads=%d ranks=%d\n",
+                 t.total, t.simulate, t.checkpoint_write, t.assemble, result.threads, result.ranks);
+  }
   return kExitDone;
 }
 

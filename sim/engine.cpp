@@ -113,7 +113,9 @@ EngineRun coordinate_blocks(const std::vector<Parameters>& points, Schedule& sch
   std::int64_t busy = 0;
   int workers_running = ranks::size() - 1;
   bool stop_sent = false;
+  double checkpoint_seconds = 0;
   std::deque<std::pair<int, std::int64_t>> waiting_requests;  // (rank, blocks wanted)
+  auto now = [] { return std::chrono::steady_clock::now(); };
 
   auto stopping = [&] { return failure || stop_signal != 0; };
 
@@ -152,8 +154,11 @@ EngineRun coordinate_blocks(const std::vector<Parameters>& points, Schedule& sch
           const std::vector<PatientResult> results =
               deserialize_block(message->bytes, key, "rank " + std::to_string(message->source));
           guard.unlock();
+          const auto start = now();
           checkpoint.commit(key, message->bytes);
+          const std::chrono::duration<double> spent = now() - start;
           guard.lock();
+          checkpoint_seconds += spent.count();
           complete(key, outcomes_of(results));
           break;
         }
@@ -212,16 +217,20 @@ EngineRun coordinate_blocks(const std::vector<Parameters>& points, Schedule& sch
       guard.unlock();
       std::vector<Outcomes> outcomes;
       std::exception_ptr error;
+      std::chrono::duration<double> committing{0};
       try {
         const std::vector<PatientResult> results =
             simulate_block(points[static_cast<std::size_t>(key->point)], *key);
+        const auto start = now();
         checkpoint.commit(*key, serialize_block(*key, results));
+        committing = now() - start;
         outcomes = outcomes_of(results);
       } catch (...) {
         error = std::current_exception();
       }
       guard.lock();
       --busy;
+      checkpoint_seconds += committing.count();
       if (!error) {
         complete(*key, std::move(outcomes));
       } else if (!failure) {
@@ -234,7 +243,7 @@ EngineRun coordinate_blocks(const std::vector<Parameters>& points, Schedule& sch
     if (failed_rank.empty()) std::rethrow_exception(failure);
     throw IoError(failed_rank + message_of(failure));
   }
-  return {schedule.finished() ? 0 : stop_signal.load()};
+  return {schedule.finished() ? 0 : stop_signal.load(), checkpoint_seconds};
 }
 
 EngineRun compute_dealt_blocks(const std::vector<Parameters>& points, int threads) {
@@ -315,7 +324,7 @@ EngineRun compute_dealt_blocks(const std::vector<Parameters>& points, int thread
       guard.lock();
     }
   }
-  return {stop_signal.load()};
+  return {stop_signal.load(), 0.0};
 }
 
 }  // namespace smpsim

@@ -2,6 +2,7 @@
 
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <optional>
@@ -156,6 +157,10 @@ void assemble(const Parameters& base, const std::vector<Parameters>& points,
 }  // namespace
 
 StudyResult run_study(const Parameters& base, const StudyOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  auto since = [](std::chrono::steady_clock::time_point from) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - from).count();
+  };
   StudyResult result;
   result.plan = plan_sweep(base);
   const SweepPlan& plan = result.plan;
@@ -217,17 +222,23 @@ StudyResult run_study(const Parameters& base, const StudyOptions& options) {
                                  ? 0
                                  : base.run.patients * static_cast<std::int64_t>(plan.points());
   Progress progress(total, options.progress);
-  result.interrupted_by =
-      coordinate_blocks(points, schedule, *checkpoint, committed, result.threads, progress)
-          .stopped_by;
+  const auto simulating = std::chrono::steady_clock::now();
+  const EngineRun run =
+      coordinate_blocks(points, schedule, *checkpoint, committed, result.threads, progress);
+  result.interrupted_by = run.stopped_by;
+  result.timings.simulate = since(simulating);
+  result.timings.checkpoint_write = run.checkpoint_seconds;
   progress.finish();
   result.blocks_done = schedule.blocks_done();
   result.blocks_known = schedule.blocks_known();
   if (result.interrupted_by != 0) return result;
 
+  const auto assembling = std::chrono::steady_clock::now();
   assemble(base, points, schedule, *checkpoint, info, options.output, result);
   checkpoint->remove();
+  result.timings.assemble = since(assembling);
   result.seconds = progress.seconds();
+  result.timings.total = since(started);
   return result;
 }
 

@@ -17,7 +17,8 @@ namespace smpsim {
 // they are dealt and send them back. Every patient draws from its own streams, so what rank or
 // thread computed a block changes nothing in it.
 struct EngineRun {
-  int stopped_by = 0;  // the signal (SIGINT, SIGTERM) that stopped the run, or 0
+  int stopped_by = 0;              // the signal (SIGINT, SIGTERM) that stopped the run, or 0
+  double checkpoint_seconds = 0;   // thread-seconds serializing and committing blocks
 };
 
 // The signal that asked the run to stop, or 0; set by the SIGINT and SIGTERM handlers the

@@ -29,6 +29,14 @@ struct StudyResult {
   bool already_complete = false;  // --resume found the output complete: nothing to do
   std::int64_t blocks_done = 0;
   std::int64_t blocks_known = 0;
+  // Where the time went (rank 0; `SMPSIM_TIMINGS=1 smpsim run` prints it): wall seconds of
+  // the whole run, of simulating blocks, of writing the file; thread-seconds of checkpointing.
+  struct Timings {
+    double total = 0;
+    double simulate = 0;
+    double checkpoint_write = 0;
+    double assemble = 0;
+  } timings;
 };
 
 // Runs a study, the whole of `smpsim run`: plan the sweep's points; simulate every block of
