@@ -117,19 +117,18 @@ __attribute__((target_clones("avx2", "default"))) void look_kernel(
 }
 
 // Sums over [begin, end) of relative shade, seen shade, punctured dots, their pigment and their
-// pigment still in the skin, and the visible dots: one pass, eight fixed partial sums, so the
-// result does not depend on the vector width.
+// pigment still in the skin: one pass, eight fixed partial sums, so the result does not depend
+// on the vector width.
 struct LookSums {
-  double shade = 0, seen = 0, punctured = 0, deposited = 0, present = 0, visible = 0;
+  double shade = 0, seen = 0, punctured = 0, deposited = 0, present = 0;
 };
 
 __attribute__((target_clones("avx2", "default"))) LookSums sum_look(
     std::size_t begin, std::size_t end, const float* relative, const float* seen,
-    const float* punctured, const double* pigment, const double* present_pigment,
-    const float* visible) {
+    const float* punctured, const double* pigment, const double* present_pigment) {
   constexpr std::size_t kLanes = 8;
   double shade[kLanes] = {}, seen_shade[kLanes] = {}, count[kLanes] = {}, deposited[kLanes] = {},
-         present[kLanes] = {}, shown[kLanes] = {};
+         present[kLanes] = {};
   std::size_t i = begin;
   for (; i + kLanes <= end; i += kLanes) {
     for (std::size_t j = 0; j < kLanes; ++j) {
@@ -138,7 +137,6 @@ __attribute__((target_clones("avx2", "default"))) LookSums sum_look(
       count[j] += punctured[i + j];
       deposited[j] += pigment[i + j] * punctured[i + j];
       present[j] += present_pigment[i + j] * punctured[i + j];
-      shown[j] += visible[i + j];
     }
   }
   for (std::size_t j = 0; i < end; ++i, ++j) {
@@ -147,7 +145,6 @@ __attribute__((target_clones("avx2", "default"))) LookSums sum_look(
     count[j] += punctured[i];
     deposited[j] += pigment[i] * punctured[i];
     present[j] += present_pigment[i] * punctured[i];
-    shown[j] += visible[i];
   }
   LookSums sums;
   for (std::size_t j = 0; j < kLanes; ++j) {
@@ -156,7 +153,6 @@ __attribute__((target_clones("avx2", "default"))) LookSums sum_look(
     sums.punctured += count[j];
     sums.deposited += deposited[j];
     sums.present += present[j];
-    sums.visible += shown[j];
   }
   return sums;
 }
@@ -335,22 +331,25 @@ class Observer::LookTable {
       const SessionClock clock{
           exp_nonpositive(static_cast<float>(-since_start / kHyperplasiaPeakDay)),
           exp_nonpositive(static_cast<float>(-since_start / o.cap_days_)), direct_cap_};
+      // One kernel call and one summing pass for the session; then its regions' visible dots.
+      const std::size_t begin = group_begin_[session * regions];
+      const std::size_t end = group_begin_[(session + 1) * regions];
+      look_kernel(begin, end, t, clock, optics, puncture_.data(), peak_offset_.data(),
+                  cap_offset_.data(), cap_um_.data(), present_share_.data(),
+                  present_shade_.data(), scab_form_.data(), scab_off_.data(), relative_.data(),
+                  seen_.data(), visible_.data(), punctured_.data());
+      const LookSums sums = sum_look(begin, end, relative_.data(), seen_.data(), punctured_.data(),
+                                     pigment_.data(), present_pigment_.data());
+      out.punctured += static_cast<std::int64_t>(sums.punctured);
+      out.shade += sums.shade;
+      out.seen += sums.seen;
+      out.deposited += sums.deposited;
+      out.present += sums.present;
       for (std::size_t region = 0; region < regions; ++region) {
         const std::size_t group = session * regions + region;
-        const std::size_t begin = group_begin_[group], end = group_begin_[group + 1];
-        look_kernel(begin, end, t, clock, optics, puncture_.data(), peak_offset_.data(),
-                    cap_offset_.data(), cap_um_.data(), present_share_.data(),
-                    present_shade_.data(), scab_form_.data(), scab_off_.data(), relative_.data(),
-                    seen_.data(), visible_.data(), punctured_.data());
-        const LookSums sums = sum_look(begin, end, relative_.data(), seen_.data(),
-                                       punctured_.data(), pigment_.data(),
-                                       present_pigment_.data(), visible_.data());
-        out.punctured += static_cast<std::int64_t>(sums.punctured);
-        out.shade += sums.shade;
-        out.seen += sums.seen;
-        out.deposited += sums.deposited;
-        out.present += sums.present;
-        out.visible[region] += static_cast<std::int64_t>(sums.visible);
+        float shown = 0;
+        for (std::size_t i = group_begin_[group]; i < group_begin_[group + 1]; ++i) shown += visible_[i];
+        out.visible[region] += static_cast<std::int64_t>(shown);
       }
     }
     return out;
