@@ -454,8 +454,9 @@ def plot_morris(result, path):
 
 def plot_region_dots(trace, path, config):
     """One patient's dots on the region grid from a trace: the dots placed in each region per
-    session and in all, in units of dots_per_session / regions, and the share of the placed
-    pigment packets that scratching tore off."""
+    session and in all, in units of dots_per_session / regions, the visible density of each
+    region at the final look, and the share of the placed pigment packets that scratching tore
+    off."""
     events = read_trace(trace)
     technician = config["technician"]
     regions = range(technician["regions"])
@@ -481,7 +482,16 @@ def plot_region_dots(trace, path, config):
                placed[session] / unit, "viridis", session_max, "%.2f", density_label)
               for session in placed.columns]
     panels += [("all sessions", placed.sum(axis=1) / unit, "viridis", None, "%.2f",
-                density_label),
+                density_label)]
+    final = events[events.event == "final"]
+    if len(final) and "region_density=" in final.detail.iloc[0]:
+        visible = pd.Series([float(d) for d in _detail(final.detail, "region_density").iloc[0].split("|")])
+        target = technician["density_target"]
+        panels.append((f"final look, day {final.time.iloc[0]:.0f}: visible density\n"
+                       f"(target {target:g}; {int((visible >= target).sum())} of "
+                       f"{len(visible)} regions reach it)",
+                       visible, "viridis", None, "%.2f", "visible dots / (dots_per_session / regions)"))
+    panels += [
                ("pigment torn off by scratching", 100 * torn / packets.clip(lower=1), "Reds",
                 None, "%.1f", "% of the packets placed")]
     figure = Figure(figsize=(3.3 * len(panels), 3.6), layout="constrained")
@@ -497,8 +507,8 @@ def plot_region_dots(trace, path, config):
         axes.set(xticks=range(side), yticks=range(side), xlabel="grid column", ylabel="grid row")
         axes.set_title(title, fontsize=8)
         figure.colorbar(image, ax=axes, shrink=0.7).set_label(label, fontsize=7)
-    figure.suptitle(f"One patient's dots placed per region (region r at row r // {side}, "
-                    f"column r % {side}), from its trace; not the final visible density")
+    figure.suptitle(f"One patient's dots per region (region r at row r // {side}, column r % {side}), "
+                    f"from its trace: placed per session, and visible at the final look")
     return _save(figure, path)
 
 

@@ -141,7 +141,8 @@ class Treatment {
       std::ostringstream detail;
       detail << "session=" << event.session + 1 << ";coverage=" << format_number(last_exam_.coverage)
              << ";patchiness=" << format_number(last_exam_.patchiness)
-             << ";decision=" << (another ? "another session" : "done");
+             << ";decision=" << (another ? "another session" : "done")
+             << ";region_density=" << format_densities(last_exam_.region_density);
       log_->add(event.time, "examination", detail.str());
     }
   }
@@ -175,7 +176,10 @@ class Treatment {
             : 0.0;
     at(o, Outcome::kRednessResolvedDay) = observer_.redness_resolved_day(scalp_, session_starts_);
     at(o, Outcome::kScabsClearedDay) = observer_.scabs_cleared_day(scalp_, session_starts_);
-    if (log_) log_->add(event.time, "final", format_outcomes(o));
+    if (log_) {
+      log_->add(event.time, "final",
+                format_outcomes(o) + ";region_density=" + format_densities(look.region_density));
+    }
   }
 
   const Parameters& parameters_;

@@ -89,6 +89,15 @@ void EventLog::write_csv(std::ostream& out) {
   }
 }
 
+std::string format_densities(std::span<const double> densities) {
+  std::string text;
+  for (std::size_t r = 0; r < densities.size(); ++r) {
+    if (r) text += '|';
+    text += format_number(densities[r]);
+  }
+  return text;
+}
+
 std::string format_outcomes(const Outcomes& outcomes) {
   std::ostringstream text;
   for (std::size_t i = 0; i < kOutcomeCount; ++i) {

@@ -42,5 +42,7 @@ class EventLog {
 
 // "name=value;name=value" with exact numbers, for trace details.
 std::string format_outcomes(const Outcomes& outcomes);
+// Region densities as "d0|d1|...", region by region.
+std::string format_densities(std::span<const double> densities);
 
 }  // namespace smpsim

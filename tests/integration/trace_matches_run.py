@@ -34,6 +34,8 @@ def main():
     final = [r for r in rows if r["event"] == "final"]
     assert len(final) == 1, f"expected one final event, got {len(final)}"
     outcomes = dict(item.split("=") for item in final[0]["detail"].split(";"))
+    densities = [float(d) for d in outcomes.pop("region_density").split("|")]
+    assert len(densities) == 16 and all(d >= 0 for d in densities)
     for name, value in outcomes.items():
         assert float(value) == float(row[name]), f"{name}: trace {value} != run {row[name]}"
 

@@ -50,7 +50,7 @@ class PlotsOfARun(PlotTest):
             subprocess.run([support.SMPSIM, "trace", str(config), "--patient", "5"], stdout=out,
                            check=True)
         sessions = self.result.patients().sessions[5]
-        width = round(3.3 * (sessions + 2) * 150)
+        width = round(3.3 * (sessions + 3) * 150)  # sessions, all, final look, torn off
         self.assertPng(sa.plot_region_dots(csv, self.directory / "dots_csv.png",
                                            self.result.config()), width, 540)
         trace = sa.run_trace(self.result, 5)
