@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "smpsim/config.h"
 #include "smpsim/error.h"
 
 namespace smpsim {
@@ -264,12 +265,10 @@ Checkpoint::Checkpoint(fs::path directory, const std::string& config_toml, std::
     throw IoError(directory_.string() + ": cannot create the checkpoint directory: " +
                   error.message());
   }
-  toml::table table{{"format", kCheckpointFormat},
-                    {"seed", static_cast<std::int64_t>(seed)},
-                    {"config", config_toml}};
   std::ostringstream text;
   text << "# smpsim checkpoint: finished blocks of a run; `smpsim run ... --resume` continues it\n"
-       << table << "\n";
+       << "format = " << kCheckpointFormat << "\nseed = " << static_cast<std::int64_t>(seed)
+       << "\nconfig = " << toml_quoted(config_toml) << "\n";
   write_atomically(manifest, as_bytes(text.str()));
 }
 

@@ -72,7 +72,7 @@ std::vector<ConfigKey> make_keys() {
       // [run]
       key(SMPSIM_FIELD(run, patients), std::int64_t{1000}, "patients", between(1, kMaxPatients),
           "virtual patients per sweep point"),
-      key(SMPSIM_FIELD(run, seed), std::int64_t{20261130}, "", between(0, 9.3e18),
+      key(SMPSIM_FIELD(run, seed), std::int64_t{20261130}, "", between(0, 9223372036854775807.0),
           "64-bit key of every random stream (Philox4x32)"),
       key(SMPSIM_FIELD(run, threads), std::int64_t{0}, "threads", between(0, 4096),
           "OpenMP threads; 0 uses every core"),
@@ -346,13 +346,21 @@ double read_number(const toml::node& node, const std::string& where, std::string
   return value;
 }
 
-// Bounds of an integer key, in integers ("in [1, 4294967295]").
+// Bounds of an integer key as integers: a bound at or beyond what an int64 holds is its limit.
+std::int64_t integer_bound(double x) {
+  constexpr double kBeyond = 9223372036854775808.0;  // 2^63
+  if (x >= kBeyond) return std::numeric_limits<std::int64_t>::max();
+  if (x <= -kBeyond) return std::numeric_limits<std::int64_t>::min();
+  return static_cast<std::int64_t>(x);
+}
+
+bool integer_in_bounds(const Bounds& bounds, std::int64_t value) {
+  return value >= integer_bound(bounds.low) && value <= integer_bound(bounds.high);
+}
+
 std::string describe_integer_bounds(const Bounds& bounds) {
-  auto integer = [](double x) {
-    return x >= 9.2e18 ? std::to_string(std::numeric_limits<std::int64_t>::max())
-                       : std::to_string(static_cast<long long>(std::llround(x)));
-  };
-  return "in [" + integer(bounds.low) + ", " + integer(bounds.high) + "]";
+  return "in [" + std::to_string(integer_bound(bounds.low)) + ", " +
+         std::to_string(integer_bound(bounds.high)) + "]";
 }
 
 void check_bounds(const Bounds& bounds, double value, const std::string& where,
@@ -635,6 +643,28 @@ Parameters default_parameters() {
   return p;
 }
 
+std::string toml_quoted(std::string_view text) {
+  std::string quoted = "\"";
+  for (const char c : text) {
+    switch (c) {
+      case '"': quoted += "\\\""; break;
+      case '\\': quoted += "\\\\"; break;
+      case '\n': quoted += "\\n"; break;
+      case '\t': quoted += "\\t"; break;
+      case '\r': quoted += "\\r"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          char escape[8];
+          std::snprintf(escape, sizeof escape, "\\u%04x", static_cast<unsigned char>(c));
+          quoted += escape;
+        } else {
+          quoted += c;
+        }
+    }
+  }
+  return quoted + "\"";
+}
+
 std::optional<std::string> closest_match(std::string_view word,
                                          const std::vector<std::string>& candidates) {
   std::optional<std::string> best;
@@ -733,7 +763,7 @@ void ConfigLoader::assign(std::string_view key, const toml::node& value,
           const auto integer = value.as_integer();
           if (!integer) fail(where, key, "expected an integer, got " + type_name(value));
           target = integer->get();
-          if (!spec->bounds.contains(static_cast<double>(target))) {
+          if (!integer_in_bounds(spec->bounds, target)) {
             fail(where, key, "must be " + describe_integer_bounds(spec->bounds) + ", got " +
                                  std::to_string(target));
           }
@@ -1007,7 +1037,9 @@ void set_number(Parameters& parameters, std::string_view key, double value) {
     if (value != std::floor(value)) {
       fail("value " + format_short(value), key, "expected an integer");
     }
-    if (!spec->bounds.contains(value)) {
+    // Only a double below 2^63 in magnitude converts to an int64.
+    if (!(std::abs(value) < 9223372036854775808.0) ||
+        !integer_in_bounds(spec->bounds, static_cast<std::int64_t>(value))) {
       fail("value " + format_short(value), key,
            "must be " + describe_integer_bounds(spec->bounds) + ", got " + format_short(value));
     }
@@ -1041,7 +1073,7 @@ std::string to_toml(const Parameters& parameters, bool explain) {
           } else if constexpr (std::is_same_v<T, bool>) {
             out << (value ? "true" : "false");
           } else if constexpr (std::is_same_v<T, std::string>) {
-            out << toml::value<std::string>(value);
+            out << toml_quoted(value);
           } else if constexpr (std::is_same_v<T, Distribution>) {
             out << value.to_toml();
           } else if constexpr (std::is_same_v<T, std::vector<Correlation>>) {
@@ -1054,7 +1086,7 @@ std::string to_toml(const Parameters& parameters, bool explain) {
           } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
             out << "[";
             for (std::size_t i = 0; i < value.size(); ++i) {
-              out << (i ? ", " : "") << toml::value<std::string>(value[i]);
+              out << (i ? ", " : "") << toml_quoted(value[i]);
             }
             out << "]";
           } else {

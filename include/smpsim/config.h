@@ -246,6 +246,9 @@ void set_number(Parameters& parameters, std::string_view key, double value);
 // With `explain`, each key is followed by a comment giving its unit, valid range and meaning.
 std::string to_toml(const Parameters& parameters, bool explain = false);
 
+// `text` as a TOML basic string, "..." with escapes: reads back as the same text.
+std::string toml_quoted(std::string_view text);
+
 // The closest of `candidates` to `word` (edit distance), for "did you mean" hints.
 std::optional<std::string> closest_match(std::string_view word,
                                          const std::vector<std::string>& candidates);
