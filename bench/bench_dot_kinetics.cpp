@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "scenario.h"
 #include "smpsim/config.h"
 #include "smpsim/dot_kinetics.h"
 #include "smpsim/patient.h"
@@ -16,25 +17,9 @@ namespace {
 
 using namespace smpsim;
 
-// Scenario: the built-in defaults (configs/default.toml); these keys set the work.
-constexpr const char* kScenario = R"(
-[run]
-seed = 20261130
-[technician]
-dots_per_session = 1000
-regions = 16
-[kinetics]
-packets_per_dot = 8
-)";
-
-Parameters scenario() {
-  ConfigLoader loader;
-  loader.apply_text(kScenario, "bench_dot_kinetics.cpp");
-  return loader.finish();
-}
 
 void BM_DrawSessionDots(benchmark::State& state) {
-  const Parameters p = scenario();
+  const Parameters p = bench::default_scenario();
   const auto seed = static_cast<std::uint64_t>(p.run.seed);
   const Patient patient = PatientSampler(p).sample(seed, 0);
   const DotKinetics kinetics(p, patient);

@@ -14,6 +14,7 @@
 #include <deque>
 #include <vector>
 
+#include "scenario.h"
 #include "smpsim/config.h"
 #include "smpsim/dot_kinetics.h"
 #include "smpsim/observation.h"
@@ -26,27 +27,10 @@ namespace {
 
 using namespace smpsim;
 
-// Scenario: the built-in defaults (configs/default.toml); these keys set the work: 2-4
-// sessions of 1000 dots of 8 packets, observed on days 0..120.
-constexpr const char* kScenario = R"(
-[run]
-seed = 20261130
-[technician]
-dots_per_session = 1000
-regions = 16
-[kinetics]
-packets_per_dot = 8
-[protocol]
-min_sessions = 2
-max_sessions = 4
-horizon_days = 120
-)";
 constexpr std::int64_t kPatients = 8;  // one iteration observes all of them
 
 Parameters scenario() {
-  ConfigLoader loader;
-  loader.apply_text(kScenario, "bench_observation.cpp");
-  Parameters p = loader.finish();
+  Parameters p = bench::default_scenario();
   p.run.daily = false;  // simulate_patient only tells us the session days
   return p;
 }

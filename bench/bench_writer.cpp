@@ -11,6 +11,7 @@
 #include <span>
 #include <vector>
 
+#include "scenario.h"
 #include "smpsim/config.h"
 #include "smpsim/h5.h"
 #include "smpsim/outcomes.h"
@@ -22,28 +23,11 @@ namespace {
 
 using namespace smpsim;
 
-// Scenario: the built-in defaults (configs/default.toml); the output per patient is one
-// patients row, one sessions row per session (2-4) and 8 daily series of 121 days.
-constexpr const char* kScenario = R"(
-[run]
-seed = 20261130
-daily = true
-[protocol]
-min_sessions = 2
-max_sessions = 4
-horizon_days = 120
-)";
 // Distinct simulated patients: one daily chunk (256 rows) holds no repeated row, so the
 // compression sees real data. The file repeats them with fresh ids up to kFilePatients.
 constexpr std::int64_t kDistinctPatients = 256;
 constexpr std::int64_t kFilePatients = 1024;
 constexpr std::size_t kBlockPatients = 32;  // a checkpoint block, the unit assembly appends
-
-Parameters scenario() {
-  ConfigLoader loader;
-  loader.apply_text(kScenario, "bench_writer.cpp");
-  return loader.finish();
-}
 
 // Bytes of one patient in memory layout, as ResultWriter packs them.
 std::size_t raw_bytes(const PatientResult& result) {
@@ -70,7 +54,7 @@ std::size_t raw_bytes(const PatientResult& result) {
 
 void BM_WriteOutputFile(benchmark::State& state) {
   h5::initialise();
-  const Parameters p = scenario();
+  const Parameters p = bench::default_scenario();
   const PatientSampler sampler(p);
   std::vector<PatientResult> distinct(static_cast<std::size_t>(kDistinctPatients));
 #pragma omp parallel for schedule(dynamic)
