@@ -164,13 +164,14 @@ struct PresentPigment {
   double next_exit = kNever;  // when the next of them leaves
 };
 
-PresentPigment present_at(std::span<const Packet> packets, double t) {
+PresentPigment present_at(std::span<const double> exits, std::span<const double> looks,
+                          double t) {
   PresentPigment present;
-  for (const Packet& packet : packets) {
-    const bool there = packet.exit > t;
-    present.look += there ? packet.look : 0.0;
+  for (std::size_t p = 0; p < exits.size(); ++p) {
+    const bool there = exits[p] > t;
+    present.look += there ? looks[p] : 0.0;
     present.packets += there;
-    present.next_exit = std::min(present.next_exit, there ? packet.exit : kNever);
+    present.next_exit = std::min(present.next_exit, there ? exits[p] : kNever);
   }
   return present;
 }
@@ -251,6 +252,9 @@ class Observer::LookTable {
     for (auto* column : {&weight_, &fresh_look_, &pigment_, &present_pigment_, &next_exit_}) {
       column->resize(n);
     }
+    packets_per_dot_ = scalp.packets_per_dot;
+    packet_exit_.resize(n * packets_per_dot_);
+    packet_look_.resize(n * packets_per_dot_);
     // e^((p - s)/cap_days) fits a float when a session is < 60 cap time scales long.
     direct_cap_ = observer_.session_days_ / observer_.cap_days_ > 60;
     for (std::size_t i = first; i < n; ++i) {
@@ -266,7 +270,8 @@ class Observer::LookTable {
       pigment_[i] = dot.pigment;
       scab_form_[i] = static_cast<float>(dot.scab_form);
       scab_off_[i] = static_cast<float>(dot.scab_off);
-      update_present(scalp, i, as_of_);
+      copy_packets(scalp, i);
+      update_present(i, as_of_);
     }
     torn_.resize(n, false);
   }
@@ -283,20 +288,36 @@ class Observer::LookTable {
       if (torn_now) {
         torn_[i] = true;
         scab_off_[i] = static_cast<float>(dot.scab_off);
+        copy_packets(scalp, i);
       }
-      if (back_in_time || torn_now || t >= next_exit_[i]) update_present(scalp, i, t);
+      if (back_in_time || torn_now || t >= next_exit_[i]) update_present(i, t);
     }
+  }
+
+  // The exits of the dot at position i, contiguous: when its packets leave.
+  std::span<const double> exits_of(std::size_t i) const {
+    return {packet_exit_.data() + i * packets_per_dot_, packets_per_dot_};
   }
 
   std::size_t size() const { return order_.size(); }
   std::size_t dot_at(std::size_t i) const { return order_[i]; }
 
+  // The dot's packets as columns: its exits change only when a scratch tears its scab off.
+  void copy_packets(const Scalp& scalp, std::size_t i) {
+    const auto packets = scalp.packets_of(order_[i]);
+    for (std::size_t p = 0; p < packets.size(); ++p) {
+      packet_exit_[i * packets_per_dot_ + p] = packets[p].exit;
+      packet_look_[i * packets_per_dot_ + p] = packets[p].look;
+    }
+  }
+
   // The pigment still in the skin of the dot at position i, at time t.
-  void update_present(const Scalp& scalp, std::size_t i, double t) {
-    const PresentPigment present = present_at(scalp.packets_of(order_[i]), t);
+  void update_present(std::size_t i, double t) {
+    const PresentPigment present =
+        present_at(exits_of(i), {packet_look_.data() + i * packets_per_dot_, packets_per_dot_}, t);
     // The share of the fresh look still there; when attenuation underflows every look to 0
     // (an opaque skin), the share of packets.
-    const double packets = static_cast<double>(scalp.packets_per_dot);
+    const double packets = static_cast<double>(packets_per_dot_);
     present_share_[i] = static_cast<float>(
         fresh_look_[i] > 0 ? present.look / fresh_look_[i] : present.packets / packets);
     present_shade_[i] = static_cast<float>(weight_[i] * present.look);
@@ -368,6 +389,8 @@ class Observer::LookTable {
   std::vector<double> present_pigment_;  // pigment x packets still in the skin
   std::vector<double> next_exit_;        // when the present pigment changes next
   std::vector<bool> torn_;               // scab torn off, already read
+  std::size_t packets_per_dot_ = 0;
+  std::vector<double> packet_exit_, packet_look_;  // packets_per_dot_ per dot, in table order
   double as_of_ = 0;                     // the time the present pigment is for
   std::vector<float> relative_, seen_, visible_, punctured_;  // the last look, per dot
 };
@@ -478,15 +501,16 @@ DailyObservations Observer::daily(const Scalp& scalp, std::span<const double> se
   // The look, day by day: the present pigment of a dot is refreshed on the days its packets
   // leave, bucketed by day.
   LookTable& table = *table_;
+  table.bring_to(scalp, observation_time(0));  // the packets' exits as scratching left them
   // Dots to refresh, by day: a counting sort of their packets' exits within the horizon, each
   // dot once a day however many of its packets leave that day.
   std::vector<std::uint32_t> exit_days(table.size() * scalp.packets_per_dot);
   std::vector<std::uint32_t> refresh_begin(days + 1, 0), refresh;
   const double last_observation = observation_time(days - 1);
   for (std::size_t i = 0, j = 0; i < table.size(); ++i) {
-    for (const Packet& packet : scalp.packets_of(table.dot_at(i))) {
+    for (const double exit : table.exits_of(i)) {
       const auto day = static_cast<std::uint32_t>(
-          packet.exit > last_observation ? days : first_day_at(packet.exit));
+          exit > last_observation ? days : first_day_at(exit));
       exit_days[j++] = day;
       if (day < days) ++refresh_begin[day + 1];
     }
@@ -503,14 +527,13 @@ DailyObservations Observer::daily(const Scalp& scalp, std::span<const double> se
       refresh[end++] = static_cast<std::uint32_t>(i);
     }
   }
-  table.bring_to(scalp, observation_time(0));
   WoundCounts wounds;
   const double packets = static_cast<double>(scalp.packets_per_dot);
   for (std::size_t k = 0; k < days; ++k) {
     const double t = observation_time(k);
     if (k > 0) {
       for (std::uint32_t j = refresh_begin[k]; j < refresh_end[k]; ++j) {
-        table.update_present(scalp, refresh[j], t);
+        table.update_present(refresh[j], t);
       }
     }
     const LookTable::Look look = table.look(session_starts, t);
