@@ -27,6 +27,14 @@ using namespace std::chrono_literals;
 
 std::atomic<int> stop_signal{0};
 
+// Under MPI each rank's main thread is its messenger: it only passes messages (MPI is
+// "funneled"), while `threads` other threads compute. A messenger that computed too would leave
+// the other ranks waiting a whole block for an answer, or for their results to be taken (a
+// large message is sent only once the receiver takes it); one that waited in MPI would spin a
+// core. So it looks for messages every half millisecond and sleeps in between: under 1 % of a
+// core, and a request is answered within a millisecond.
+constexpr auto kMessengerPause = 500us;
+
 extern "C" void request_stop(int signal) { stop_signal.store(signal); }
 
 // SIGINT and SIGTERM (what a scheduler sends before killing) stop the run between blocks.
@@ -116,6 +124,7 @@ EngineRun coordinate_blocks(const std::vector<Parameters>& points, Schedule& sch
   double checkpoint_seconds = 0;
   std::deque<std::pair<int, std::int64_t>> waiting_requests;  // (rank, blocks wanted)
   auto now = [] { return std::chrono::steady_clock::now(); };
+  const bool messenger = ranks::size() > 1;
 
   auto stopping = [&] { return failure || stop_signal != 0; };
 
@@ -197,19 +206,20 @@ EngineRun coordinate_blocks(const std::vector<Parameters>& points, Schedule& sch
     }
   };
 
-#pragma omp parallel num_threads(threads)
+#pragma omp parallel num_threads(threads + (messenger ? 1 : 0))
   {
     // Only the main thread calls MPI ("funneled").
     const bool main_thread = omp_get_thread_num() == 0;
     std::unique_lock guard(lock);
     while (true) {
       if (main_thread) serve_ranks(guard);
-      const std::optional<BlockKey> key = next_to_compute(guard);
+      const std::optional<BlockKey> key =
+          main_thread && messenger ? std::nullopt : next_to_compute(guard);
       if (!key) {
         const bool over = schedule.finished() || (stopping() && busy == 0);
         if (over && (!main_thread || workers_running == 0)) break;
         guard.unlock();
-        std::this_thread::sleep_for(main_thread ? 200us : 1ms);
+        std::this_thread::sleep_for(main_thread ? kMessengerPause : 1ms);
         guard.lock();
         continue;
       }
@@ -257,9 +267,9 @@ EngineRun compute_dealt_blocks(const std::vector<Parameters>& points, int thread
   // Keep this many blocks in hand, so the rank never waits for rank 0 between two blocks.
   const std::int64_t in_hand = 2 * static_cast<std::int64_t>(threads);
 
-#pragma omp parallel num_threads(threads)
+#pragma omp parallel num_threads(threads + 1)
   {
-    const bool main_thread = omp_get_thread_num() == 0;
+    const bool main_thread = omp_get_thread_num() == 0;  // the messenger
     std::unique_lock guard(lock);
     while (true) {
       if (main_thread) {
@@ -295,7 +305,7 @@ EngineRun compute_dealt_blocks(const std::vector<Parameters>& points, int thread
           asked = true;
         }
       }
-      if (!dealt.empty()) {
+      if (!main_thread && !dealt.empty()) {
         const BlockKey key = dealt.front();
         dealt.pop_front();
         ++busy;
@@ -320,7 +330,7 @@ EngineRun compute_dealt_blocks(const std::vector<Parameters>& points, int thread
         break;
       }
       guard.unlock();
-      std::this_thread::sleep_for(main_thread ? 200us : 1ms);
+      std::this_thread::sleep_for(main_thread ? kMessengerPause : 1ms);
       guard.lock();
     }
   }

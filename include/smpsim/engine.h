@@ -14,8 +14,9 @@ namespace smpsim {
 // ranks. Rank 0 holds the schedule and the checkpoint: it deals blocks to its own threads and,
 // on request, to the other ranks (dynamically, so a slow point never leaves a rank idle), commits
 // every finished block and decides convergence batches. The other ranks only compute the blocks
-// they are dealt and send them back. Every patient draws from its own streams, so what rank or
-// thread computed a block changes nothing in it.
+// they are dealt and send them back. Under MPI every rank has `threads` computing threads plus
+// its main thread as a messenger, which only passes messages. Every patient draws from its own
+// streams, so what rank or thread computed a block changes nothing in it.
 struct EngineRun {
   int stopped_by = 0;              // the signal (SIGINT, SIGTERM) that stopped the run, or 0
   double checkpoint_seconds = 0;   // thread-seconds serializing and committing blocks
