@@ -89,6 +89,7 @@ class ByteReader {
  private:
   void take(void* out, std::size_t size) {
     if (offset_ + size > bytes_.size()) corrupt("truncated");
+    if (size == 0) return;  // an empty vector's data() may be null, which memcpy may not take
     std::memcpy(out, bytes_.data() + offset_, size);
     offset_ += size;
   }
@@ -302,9 +303,8 @@ std::vector<std::byte> Checkpoint::read(const BlockKey& key) const {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError(path.string() + ": cannot read checkpoint block");
   std::vector<char> chars((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<std::byte> bytes(chars.size());
-  std::memcpy(bytes.data(), chars.data(), chars.size());
-  return bytes;
+  const auto* first = reinterpret_cast<const std::byte*>(chars.data());
+  return {first, first + chars.size()};
 }
 
 void Checkpoint::remove() const {

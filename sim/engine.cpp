@@ -97,14 +97,13 @@ std::vector<std::byte> encode_assignment(const std::vector<BlockKey>& keys, bool
 
 std::vector<std::int64_t> words_of(const std::vector<std::byte>& bytes) {
   std::vector<std::int64_t> words(bytes.size() / sizeof(std::int64_t));
-  std::memcpy(words.data(), bytes.data(), words.size() * sizeof(std::int64_t));
+  if (!words.empty()) std::memcpy(words.data(), bytes.data(), words.size() * sizeof(std::int64_t));
   return words;
 }
 
 std::vector<std::byte> bytes_of(std::string_view text) {
-  std::vector<std::byte> bytes(text.size());
-  std::memcpy(bytes.data(), text.data(), text.size());
-  return bytes;
+  const auto* first = reinterpret_cast<const std::byte*>(text.data());
+  return {first, first + text.size()};
 }
 
 }  // namespace
