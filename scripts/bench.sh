@@ -235,62 +235,21 @@ phase_times() {
     "$runs/$1.stderr" | tail -1
 }
 
-# Share of wall time spent writing output, from the 1-thread run of N patients (`base`).
+# Share of wall time spent writing output (assembling the HDF5 file and writing the checkpoint),
+# from the phase times the 1-thread run of N patients (`base`) printed.
 measure_output_share() {
-  local base="$1" times
-  times="$(phase_times "$base")"
-  if [ -n "$times" ]; then
-    local total simulate checkpoint assemble threads
-    read -r total simulate checkpoint assemble threads <<<"$times"
-    figure output_share "output share of wall time (SMPSIM_TIMINGS), 1 thread" \
-      "$(calc "100 * ($assemble + $checkpoint / $threads) / $total")" "% (assembly + checkpoint writes)"
-    figure assemble_share "  assembly (HDF5 file) share" "$(calc "100 * $assemble / $total")" "%"
-    figure checkpoint_share "  checkpoint writes share" \
-      "$(calc "100 * $checkpoint / $threads / $total")" "%"
+  local total simulate checkpoint assemble threads
+  read -r total simulate checkpoint assemble threads <<<"$(phase_times "$1")"
+  if [ -z "$total" ]; then
+    echo "bench.sh: $smpsim printed no timing line; no output share" >&2
+    figure output_share "output share of wall time" "n/a"
     return
   fi
-  # Without the timing switch: the same run with its assembly made to fail at once (a directory
-  # takes the output's .partial name), which leaves a complete checkpoint; that run's time is
-  # simulation + checkpoint writes, and its difference from the whole run is the assembly
-  # (reading the blocks back, writing the HDF5 file, the summary). Then --resume from that
-  # complete checkpoint, which does only the assembly (reading every block twice).
-  local h5="$out/simulate_only.h5" k blocks expected=$(((n_patients + 31) / 32)) status
-  echo "== simulate_only, resume_assembly: $n_patients patients, 1 thread" >&2
-  for ((k = 0; k < repeat; ++k)); do
-    rm -rf "$h5" "$h5.checkpoint" "$h5.partial"
-    mkdir -p "$h5.partial/taken"
-    status=0
-    timed simulate_only "$smpsim" run configs/default.toml --threads 1 --patients "$n_patients" \
-      -o "$h5" --overwrite --quiet || status=$?
-    rm -rf "$h5.partial"
-    blocks="$(find "$h5.checkpoint" -name '*.block' 2>/dev/null | wc -l)"
-    if [ "$status" -ne 1 ] || [ "$blocks" -ne "$expected" ]; then
-      echo "bench.sh: could not stop the run before its assembly (exit $status, $blocks of" \
-        "$expected blocks); no output share" >&2
-      figure output_share "output share of wall time" "n/a"
-      rm -rf "$h5" "$h5.checkpoint"
-      return
-    fi
-    timed resume_assembly "$smpsim" run configs/default.toml --threads 1 \
-      --patients "$n_patients" -o "$h5" --resume --quiet || {
-      cat "$runs/resume_assembly.stderr" >&2
-      exit 1
-    }
-    rm -rf "$h5" "$h5.checkpoint"
-  done
-  record_run simulate_only "$n_patients" 1 "assembly blocked"
-  record_run resume_assembly "$n_patients" 1 "--resume of a complete checkpoint"
-  local share share_cpu resume resume_cpu
-  share="$(calc "100 * (${wall[$base]} - ${wall[simulate_only]}) / ${wall[$base]}")"
-  share_cpu="$(calc "100 * (${cpu[$base]} - ${cpu[simulate_only]}) / ${cpu[$base]}")"
-  resume="$(calc "100 * ${wall[resume_assembly]} / ${wall[$base]}")"
-  resume_cpu="$(calc "100 * ${cpu[resume_assembly]} / ${cpu[$base]}")"
-  figure output_share "output share: (whole - simulate-only) / whole, 1 thread" "$share" \
-    "% (CPU time $share_cpu %); assembly, not checkpoint writes"
-  figure output_share_cpu "" "$share_cpu"
-  figure output_share_resume "  assembly alone (--resume) / whole" "$resume" \
-    "% (CPU time $resume_cpu %); reads the blocks twice"
-  figure output_share_resume_cpu "" "$resume_cpu"
+  figure output_share "output share of wall time (SMPSIM_TIMINGS), 1 thread" \
+    "$(calc "100 * ($assemble + $checkpoint / $threads) / $total")" "% (assembly + checkpoint writes)"
+  figure assemble_share "  assembly (HDF5 file) share" "$(calc "100 * $assemble / $total")" "%"
+  figure checkpoint_share "  checkpoint writes share" \
+    "$(calc "100 * $checkpoint / $threads / $total")" "%"
 }
 
 # Events per patient: every row `smpsim trace` prints, i.e. every state change of the model
@@ -348,23 +307,24 @@ measure_event_cost() {
   figure event_cost_ratio_cpu "" "$(calc "$smpsim_cpu_ns / $roofline_ns")"
 }
 
+# join_json INDENT ITEM...: the items one per line, comma-separated, as in a JSON array or object.
+join_json() {
+  local indent="$1"
+  shift
+  local IFS=$'\n'
+  sed -e "s/^/$indent/" -e '$!s/$/,/' <<<"$*"
+}
+
 write_whole_json() {
-  local i last
   {
     echo "{"
     echo "  \"git_commit\": \"$commit\", \"date\": \"$(date -u +%FT%TZ)\", \"host\": \"$(hostname)\","
     echo "  \"cores\": $(nproc), \"quick\": $quick, \"repeat\": $repeat, \"config\": \"configs/default.toml\","
     echo "  \"runs\": ["
-    last=$((${#run_records[@]} - 1))
-    for ((i = 0; i <= last; ++i)); do
-      echo "    ${run_records[i]}$([ "$i" -lt "$last" ] && echo ,)"
-    done
+    join_json "    " "${run_records[@]}"
     echo "  ],"
     echo "  \"figures\": {"
-    last=$((${#figure_json[@]} - 1))
-    for ((i = 0; i <= last; ++i)); do
-      echo "    ${figure_json[i]}$([ "$i" -lt "$last" ] && echo ,)"
-    done
+    join_json "    " "${figure_json[@]}"
     echo "  }"
     echo "}"
   } >"$out/whole_runs.json"
