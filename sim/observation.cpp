@@ -129,23 +129,18 @@ __attribute__((target_clones("avx2", "default"))) LookSums sum_look(
   constexpr std::size_t kLanes = 8;
   double shade[kLanes] = {}, seen_shade[kLanes] = {}, count[kLanes] = {}, deposited[kLanes] = {},
          present[kLanes] = {};
+  auto add = [&](std::size_t lane, std::size_t i) {
+    shade[lane] += relative[i];
+    seen_shade[lane] += seen[i];
+    count[lane] += punctured[i];
+    deposited[lane] += pigment[i] * punctured[i];
+    present[lane] += present_pigment[i] * punctured[i];
+  };
   std::size_t i = begin;
   for (; i + kLanes <= end; i += kLanes) {
-    for (std::size_t j = 0; j < kLanes; ++j) {
-      shade[j] += relative[i + j];
-      seen_shade[j] += seen[i + j];
-      count[j] += punctured[i + j];
-      deposited[j] += pigment[i + j] * punctured[i + j];
-      present[j] += present_pigment[i + j] * punctured[i + j];
-    }
+    for (std::size_t j = 0; j < kLanes; ++j) add(j, i + j);
   }
-  for (std::size_t j = 0; i < end; ++i, ++j) {
-    shade[j] += relative[i];
-    seen_shade[j] += seen[i];
-    count[j] += punctured[i];
-    deposited[j] += pigment[i] * punctured[i];
-    present[j] += present_pigment[i] * punctured[i];
-  }
+  for (std::size_t j = 0; i < end; ++i, ++j) add(j, i);
   LookSums sums;
   for (std::size_t j = 0; j < kLanes; ++j) {
     sums.shade += shade[j];
@@ -226,7 +221,13 @@ double coefficient_of_variation(std::span<const double> values) {
 // region: what an examination, the final look and each day of the daily series measure.
 class Observer::LookTable {
  public:
-  explicit LookTable(const Observer& observer) : observer_(observer) {
+  explicit LookTable(const Observer& observer)
+      : observer_(observer),
+        optics_{static_cast<float>(observer.mu_per_um_),
+                static_cast<float>(observer.hyperplasia_um_ * std::exp(1.0) / kHyperplasiaPeakDay),
+                static_cast<float>(1 / observer.cap_days_), static_cast<float>(observer.threshold_)},
+        // e^((p - s)/cap_days) fits a float when a session is < 60 cap time scales long.
+        direct_cap_(observer.session_days_ / observer.cap_days_ > 60) {
     group_begin_.push_back(0);
   }
 
@@ -255,8 +256,6 @@ class Observer::LookTable {
     packets_per_dot_ = scalp.packets_per_dot;
     packet_exit_.resize(n * packets_per_dot_);
     packet_look_.resize(n * packets_per_dot_);
-    // e^((p - s)/cap_days) fits a float when a session is < 60 cap time scales long.
-    direct_cap_ = observer_.session_days_ / observer_.cap_days_ > 60;
     for (std::size_t i = first; i < n; ++i) {
       const Dot& dot = scalp.dots[order_[i]];
       const double since_start = dot.puncture - start;
@@ -281,26 +280,83 @@ class Observer::LookTable {
   // happens to a dot once: only those dots are read again.
   void bring_to(const Scalp& scalp, double t) {
     const bool back_in_time = t < as_of_;
-    as_of_ = t;
     for (std::size_t i = 0; i < size(); ++i) {
       const Dot& dot = scalp.dots[order_[i]];
-      const bool torn_now = dot.scab_torn && !torn_[i];
-      if (torn_now) {
+      if (dot.scab_torn && !torn_[i]) {
         torn_[i] = true;
         scab_off_[i] = static_cast<float>(dot.scab_off);
         copy_packets(scalp, i);
+        next_exit_[i] = kStale;
+      } else if (back_in_time) {
+        next_exit_[i] = kStale;
       }
-      if (back_in_time || torn_now || t >= next_exit_[i]) update_present(i, t);
+    }
+    advance(t);
+  }
+
+  // The present pigment at t, no earlier than the last look and with no scab torn since: only
+  // the dots one of whose packets left since the last look are read again.
+  void advance(double t) {
+    as_of_ = t;
+    for (std::size_t i = 0; i < size(); ++i) {
+      if (t >= next_exit_[i]) update_present(i, t);
     }
   }
 
+  // Sums over the dots punctured by t and the visible dots per region, at time t, with the
+  // present pigment as last updated.
+  struct Look {
+    std::int64_t punctured = 0;
+    double shade = 0;      // sum of relative shades
+    double seen = 0;       // the same over dots not under a scab
+    double deposited = 0;  // sum of pigment
+    double present = 0;    // sum of pigment x packets in the skin
+    std::vector<std::int64_t> visible;  // per region
+  };
+
+  Look look(std::span<const double> session_starts, double time) {
+    const auto t = static_cast<float>(time);
+    const Observer& o = observer_;
+    const std::size_t regions = o.prior_density_.size();
+    Look out;
+    out.visible.assign(regions, 0);
+    for (std::size_t session = 0; session < session_starts.size(); ++session) {
+      const double since_start = time - session_starts[session];
+      if (since_start < 0) break;  // the session has not started: none of its dots are there
+      const SessionClock clock{
+          exp_nonpositive(static_cast<float>(-since_start / kHyperplasiaPeakDay)),
+          exp_nonpositive(static_cast<float>(-since_start / o.cap_days_)), direct_cap_};
+      // One kernel call and one summing pass for the session; then its regions' visible dots.
+      const std::size_t begin = group_begin_[session * regions];
+      const std::size_t end = group_begin_[(session + 1) * regions];
+      look_kernel(begin, end, t, clock, optics_, puncture_.data(), peak_offset_.data(),
+                  cap_offset_.data(), cap_um_.data(), present_share_.data(),
+                  present_shade_.data(), scab_form_.data(), scab_off_.data(), relative_.data(),
+                  seen_.data(), visible_.data(), punctured_.data());
+      const LookSums sums = sum_look(begin, end, relative_.data(), seen_.data(), punctured_.data(),
+                                     pigment_.data(), present_pigment_.data());
+      out.punctured += static_cast<std::int64_t>(sums.punctured);
+      out.shade += sums.shade;
+      out.seen += sums.seen;
+      out.deposited += sums.deposited;
+      out.present += sums.present;
+      for (std::size_t region = 0; region < regions; ++region) {
+        const std::size_t group = session * regions + region;
+        float shown = 0;
+        for (std::size_t i = group_begin_[group]; i < group_begin_[group + 1]; ++i) shown += visible_[i];
+        out.visible[region] += static_cast<std::int64_t>(shown);
+      }
+    }
+    return out;
+  }
+
+ private:
   // The exits of the dot at position i, contiguous: when its packets leave.
   std::span<const double> exits_of(std::size_t i) const {
     return {packet_exit_.data() + i * packets_per_dot_, packets_per_dot_};
   }
 
   std::size_t size() const { return order_.size(); }
-  std::size_t dot_at(std::size_t i) const { return order_[i]; }
 
   // The dot's packets as columns: its exits change only when a scratch tears its scab off.
   void copy_packets(const Scalp& scalp, std::size_t i) {
@@ -325,60 +381,12 @@ class Observer::LookTable {
     next_exit_[i] = present.next_exit;
   }
 
-  // Sums over the dots punctured by t and the visible dots per region, at time t, with the
-  // present pigment as last updated.
-  struct Look {
-    std::int64_t punctured = 0;
-    double shade = 0;      // sum of relative shades
-    double seen = 0;       // the same over dots not under a scab
-    double deposited = 0;  // sum of pigment
-    double present = 0;    // sum of pigment x packets in the skin
-    std::vector<std::int64_t> visible;  // per region
-  };
+  // A dot's next exit when its present pigment must be read again whatever the time.
+  static constexpr double kStale = -kNever;
 
-  Look look(std::span<const double> session_starts, double time) {
-    const auto t = static_cast<float>(time);
-    const Observer& o = observer_;
-    const KernelOptics optics{
-        static_cast<float>(o.mu_per_um_),
-        static_cast<float>(o.hyperplasia_um_ * std::exp(1.0) / kHyperplasiaPeakDay),
-        static_cast<float>(1 / o.cap_days_), static_cast<float>(o.threshold_)};
-    const std::size_t regions = o.prior_density_.size();
-    Look out;
-    out.visible.assign(regions, 0);
-    for (std::size_t session = 0; session < session_starts.size(); ++session) {
-      const double since_start = time - session_starts[session];
-      if (since_start < 0) break;  // the session has not started: none of its dots are there
-      const SessionClock clock{
-          exp_nonpositive(static_cast<float>(-since_start / kHyperplasiaPeakDay)),
-          exp_nonpositive(static_cast<float>(-since_start / o.cap_days_)), direct_cap_};
-      // One kernel call and one summing pass for the session; then its regions' visible dots.
-      const std::size_t begin = group_begin_[session * regions];
-      const std::size_t end = group_begin_[(session + 1) * regions];
-      look_kernel(begin, end, t, clock, optics, puncture_.data(), peak_offset_.data(),
-                  cap_offset_.data(), cap_um_.data(), present_share_.data(),
-                  present_shade_.data(), scab_form_.data(), scab_off_.data(), relative_.data(),
-                  seen_.data(), visible_.data(), punctured_.data());
-      const LookSums sums = sum_look(begin, end, relative_.data(), seen_.data(), punctured_.data(),
-                                     pigment_.data(), present_pigment_.data());
-      out.punctured += static_cast<std::int64_t>(sums.punctured);
-      out.shade += sums.shade;
-      out.seen += sums.seen;
-      out.deposited += sums.deposited;
-      out.present += sums.present;
-      for (std::size_t region = 0; region < regions; ++region) {
-        const std::size_t group = session * regions + region;
-        float shown = 0;
-        for (std::size_t i = group_begin_[group]; i < group_begin_[group + 1]; ++i) shown += visible_[i];
-        out.visible[region] += static_cast<std::int64_t>(shown);
-      }
-    }
-    return out;
-  }
-
- private:
   const Observer& observer_;
-  bool direct_cap_ = false;
+  const KernelOptics optics_;
+  const bool direct_cap_;
   std::vector<std::size_t> group_begin_;  // per (session, region)
   std::vector<std::size_t> order_;
   std::vector<float> puncture_, peak_offset_, cap_offset_, cap_um_, scab_form_, scab_off_;
@@ -498,44 +506,14 @@ DailyObservations Observer::daily(const Scalp& scalp, std::span<const double> se
     if (dot.has_scab()) count_over(scabbed, dot.scab_form, dot.scab_off, window_end);
   }
 
-  // The look, day by day: the present pigment of a dot is refreshed on the days its packets
-  // leave, bucketed by day.
+  // The look, day by day: a dot's present pigment is read again on the days its packets leave.
   LookTable& table = *table_;
   table.bring_to(scalp, observation_time(0));  // the packets' exits as scratching left them
-  // Dots to refresh, by day: a counting sort of their packets' exits within the horizon, each
-  // dot once a day however many of its packets leave that day.
-  std::vector<std::uint32_t> exit_days(table.size() * scalp.packets_per_dot);
-  std::vector<std::uint32_t> refresh_begin(days + 1, 0), refresh;
-  const double last_observation = observation_time(days - 1);
-  for (std::size_t i = 0, j = 0; i < table.size(); ++i) {
-    for (const double exit : table.exits_of(i)) {
-      const auto day = static_cast<std::uint32_t>(
-          exit > last_observation ? days : first_day_at(exit));
-      exit_days[j++] = day;
-      if (day < days) ++refresh_begin[day + 1];
-    }
-  }
-  for (std::size_t k = 1; k <= days; ++k) refresh_begin[k] += refresh_begin[k - 1];
-  refresh.resize(refresh_begin[days]);
-  std::vector<std::uint32_t> refresh_end(refresh_begin.begin(), refresh_begin.end() - 1);
-  for (std::size_t i = 0, j = 0; i < table.size(); ++i) {
-    for (std::size_t p = 0; p < scalp.packets_per_dot; ++p, ++j) {
-      const std::uint32_t day = exit_days[j];
-      if (day >= days) continue;
-      std::uint32_t& end = refresh_end[day];
-      if (end > refresh_begin[day] && refresh[end - 1] == i) continue;  // already due that day
-      refresh[end++] = static_cast<std::uint32_t>(i);
-    }
-  }
   WoundCounts wounds;
   const double packets = static_cast<double>(scalp.packets_per_dot);
   for (std::size_t k = 0; k < days; ++k) {
     const double t = observation_time(k);
-    if (k > 0) {
-      for (std::uint32_t j = refresh_begin[k]; j < refresh_end[k]; ++j) {
-        table.update_present(refresh[j], t);
-      }
-    }
+    if (k > 0) table.advance(t);
     const LookTable::Look look = table.look(session_starts, t);
     wounds.punctured += punctured[k];
     wounds.inflamed += inflamed[k];
@@ -592,7 +570,7 @@ double Observer::scabs_cleared_day(const Scalp& scalp,
   for (const Dot& dot : scalp.dots) {
     if (dot.has_scab()) last_scab_off = std::max(last_scab_off, dot.scab_off);
   }
-  auto k = static_cast<std::size_t>(std::max(0.0, std::ceil(last - 0.5)));
+  std::size_t k = first_day_at(last);
   double cleared = observation_time(k);
   for (; observation_time(k) <= last_scab_off + 1; ++k) {
     const double t = observation_time(k);
