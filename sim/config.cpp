@@ -852,6 +852,20 @@ Parameters load_parameters(const std::optional<std::string>& path,
   return loader.finish();
 }
 
+double sweep_points(const SweepSpec& sweep) {
+  const double d = static_cast<double>(sweep.parameters.size());
+  const double samples = static_cast<double>(sweep.samples);
+  if (sweep.method == "none") return 1;
+  if (sweep.method == "lhs") return samples;
+  if (sweep.method == "sobol") return samples * (d + 2);
+  if (sweep.method == "morris") return samples * (d + 1);
+  double points = 1;  // grid: every combination of the value lists
+  for (const SweptParameter& swept : sweep.parameters) {
+    points *= static_cast<double>(swept.values.size());
+  }
+  return points;
+}
+
 namespace {
 
 void validate_sweep(const Parameters& p) {
@@ -878,6 +892,9 @@ void validate_sweep(const Parameters& p) {
       throw InputError(name + ": swept twice");
     }
     seen.push_back(swept.key);
+    if (swept.key.starts_with("sweep.")) {
+      throw InputError(name + ": a sweep cannot sweep its own keys");
+    }
     try {
       get_number(p, swept.key);
       Parameters trial = p;
@@ -907,7 +924,7 @@ void validate_sweep(const Parameters& p) {
     throw InputError("sweep.samples: has no effect on a grid sweep (its points are the product "
                      "of the value lists); remove it");
   }
-  const Parameters defaults = default_parameters();
+  static const Parameters defaults = default_parameters();
   if (sweep.method != "morris" && sweep.levels != defaults.sweep.levels) {
     throw InputError("sweep.levels: has no effect on a " + sweep.method + " sweep (morris only)");
   }
@@ -916,17 +933,8 @@ void validate_sweep(const Parameters& p) {
     throw InputError("sweep.bootstrap: has no effect on a " + sweep.method +
                      " sweep (sobol and morris only)");
   }
-  // The number of points, before any is made: a typo must not ask for 10^10 of them.
-  double points = 1;
-  const double d = static_cast<double>(sweep.parameters.size());
-  const double samples = static_cast<double>(sweep.samples);
-  if (grid) {
-    for (const SweptParameter& swept : sweep.parameters) points *= static_cast<double>(swept.values.size());
-  } else {
-    points = sweep.method == "lhs" ? samples
-             : sweep.method == "sobol" ? samples * (d + 2)
-                                       : samples * (d + 1);
-  }
+  // Counted before any point is made: a typo must not ask for 10^10 of them.
+  const double points = sweep_points(sweep);
   if (points > static_cast<double>(kMaxSweepPoints)) {
     char count[32];
     std::snprintf(count, sizeof count, "%.0f", points);
@@ -947,7 +955,7 @@ void validate_convergence(const Parameters& p) {
     }
   }
   if (!c.enabled()) {
-    const ConvergenceSpec defaults = default_parameters().convergence;
+    static const ConvergenceSpec defaults = default_parameters().convergence;
     if (c.rel_half_width != 0 || c.abs_half_width != 0 || c.batch != defaults.batch ||
         c.max_patients != defaults.max_patients) {
       throw InputError("convergence.outcomes: convergence settings are given but no outcomes to "
@@ -968,6 +976,11 @@ void validate_convergence(const Parameters& p) {
 }  // namespace
 
 void validate(const Parameters& p) {
+  validate_point(p);
+  validate_sweep(p);
+}
+
+void validate_point(const Parameters& p) {
   const Protocol& protocol = p.protocol;
   if (protocol.required_sessions() > protocol.max_sessions) {
     throw InputError("protocol.min_sessions: must not exceed protocol.max_sessions (" +
@@ -997,7 +1010,6 @@ void validate(const Parameters& p) {
                      std::to_string(p.technician.dots_per_session) + ")");
   }
   correlation_matrix(p);  // throws when not positive definite
-  validate_sweep(p);
   validate_convergence(p);
 }
 

@@ -79,7 +79,7 @@ SweepPlan plan_sweep(const Parameters& parameters) {
   }
   for (std::size_t k = 0; k < plan.points(); ++k) {
     try {
-      validate(point_parameters(parameters, plan, k));
+      validate_point(point_parameters(parameters, plan, k));
     } catch (const InputError& e) {
       std::string values;
       for (std::size_t i = 0; i < d; ++i) {

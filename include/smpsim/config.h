@@ -141,6 +141,10 @@ struct SweepSpec {
   std::vector<SweptParameter> parameters;
 };
 
+// The number of points a sweep has (1 for method "none"), counted from its spec before any
+// point is made; a double, so that a typo asking for 10^20 points is counted, not overflowed.
+double sweep_points(const SweepSpec& sweep);
+
 // Add patients to each point in batches until the outcomes' 95 % intervals are narrow enough.
 struct ConvergenceSpec {
   std::vector<std::string> outcomes;  // empty: a fixed cohort of run.patients
@@ -234,8 +238,11 @@ class ConfigLoader {
 Parameters load_parameters(const std::optional<std::string>& path,
                            const std::vector<std::string>& overrides);
 
-// Cross-key checks of finish(); also run on parameters built in code (sweep points).
+// Cross-key checks of finish(): the sweep and convergence specs, then validate_point.
 void validate(const Parameters& parameters);
+// The checks a sweep point can fail by the values the sweep gives it (rules between keys,
+// convergence targets); run on every point, while the sweep spec is checked once.
+void validate_point(const Parameters& parameters);
 
 // Numeric view of the parameters for sweeps and --set: any numeric key or a distribution's
 // field (`patient.itch.mean`). Throws InputError naming the key when it is not numeric.

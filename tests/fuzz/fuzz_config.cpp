@@ -28,21 +28,6 @@ constexpr std::string_view kOverridePrefix = "#set ";
 // one input take seconds and hundreds of megabytes, so they are only read and validated.
 constexpr double kMaxPlannedPoints = 1024;
 
-// The number of points validate() counts a sweep to have, before it is planned.
-double counted_points(const SweepSpec& sweep) {
-  const double d = static_cast<double>(sweep.parameters.size());
-  const double samples = static_cast<double>(sweep.samples);
-  if (sweep.method == "none") return 1;
-  if (sweep.method == "lhs") return samples;
-  if (sweep.method == "sobol") return samples * (d + 2);
-  if (sweep.method == "morris") return samples * (d + 1);
-  double points = 1;  // grid
-  for (const SweptParameter& swept : sweep.parameters) {
-    points *= static_cast<double>(swept.values.size());
-  }
-  return points;
-}
-
 Parameters read_config(std::string_view input) {
   ConfigLoader loader;
   loader.apply_text(input, "fuzz.toml");
@@ -90,7 +75,7 @@ void check_round_trip(const Parameters& parameters) {
 }
 
 void check_plan(const Parameters& parameters) {
-  const double counted = counted_points(parameters.sweep);
+  const double counted = sweep_points(parameters.sweep);
   if (counted > kMaxPlannedPoints) return;
   SweepPlan plan;
   try {
