@@ -101,6 +101,8 @@ class ByteReader {
   std::size_t offset_ = 0;
 };
 
+fs::path manifest_of(const fs::path& directory) { return directory / "manifest.toml"; }
+
 std::string without_threads(const std::string& config) {
   std::istringstream in(config);
   std::string line, text;
@@ -164,10 +166,6 @@ void write_atomically(const fs::path& path, std::span<const std::byte> bytes) {
   }
 }
 
-std::span<const std::byte> as_bytes(const std::string& text) {
-  return {reinterpret_cast<const std::byte*>(text.data()), text.size()};
-}
-
 }  // namespace
 
 std::vector<std::byte> serialize_block(const BlockKey& key,
@@ -220,16 +218,17 @@ std::vector<PatientResult> deserialize_block(std::span<const std::byte> bytes, B
 
 fs::path checkpoint_directory(const std::string& output) { return output + ".checkpoint"; }
 
+bool Checkpoint::exists(const fs::path& directory) {
+  std::error_code error;
+  return fs::exists(manifest_of(directory), error);
+}
+
 Checkpoint::Checkpoint(fs::path directory, const std::string& config_toml, std::uint64_t seed,
                        bool resume)
     : directory_(std::move(directory)) {
-  const fs::path manifest = directory_ / "manifest.toml";
+  const fs::path manifest = manifest_of(directory_);
   std::error_code error;
   if (resume) {
-    if (!fs::exists(manifest, error)) {
-      throw InputError(directory_.string() + ": nothing to resume (no checkpoint); run without "
-                                             "--resume");
-    }
     toml::table table;
     try {
       table = toml::parse_file(manifest.string());
@@ -270,7 +269,8 @@ Checkpoint::Checkpoint(fs::path directory, const std::string& config_toml, std::
   text << "# smpsim checkpoint: finished blocks of a run; `smpsim run ... --resume` continues it\n"
        << "format = " << kCheckpointFormat << "\nseed = " << static_cast<std::int64_t>(seed)
        << "\nconfig = " << toml_quoted(config_toml) << "\n";
-  write_atomically(manifest, as_bytes(text.str()));
+  const std::string written = text.str();
+  write_atomically(manifest, std::as_bytes(std::span(written)));
 }
 
 fs::path Checkpoint::file_of(const BlockKey& key) const {

@@ -2,7 +2,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <csignal>
 #include <cstring>
 #include <deque>
@@ -58,17 +57,6 @@ class StopOnSignals {
   struct sigaction previous_terminate_ {};
 };
 
-std::vector<PatientResult> simulate_block(const Parameters& p, const BlockKey& key) {
-  const PatientSampler sampler(p);
-  const auto seed = static_cast<std::uint64_t>(p.run.seed);
-  std::vector<PatientResult> results;
-  results.reserve(static_cast<std::size_t>(key.count));
-  for (std::int64_t id = key.first; id < key.first + key.count; ++id) {
-    results.push_back(simulate_patient(p, sampler.sample(seed, static_cast<std::uint64_t>(id))));
-  }
-  return results;
-}
-
 std::vector<Outcomes> outcomes_of(const std::vector<PatientResult>& results) {
   std::vector<Outcomes> outcomes;
   for (const PatientResult& r : results) outcomes.push_back(r.outcomes);
@@ -86,29 +74,32 @@ std::string message_of(std::exception_ptr failure) {
 }
 
 // Blocks as (point, first, count) triples and a done flag: the assignment message.
-std::vector<std::byte> encode_assignment(const std::vector<BlockKey>& keys, bool done) {
+std::vector<std::int64_t> assignment_words(const std::vector<BlockKey>& keys, bool done) {
   std::vector<std::int64_t> words;
   for (const BlockKey& k : keys) words.insert(words.end(), {k.point, k.first, k.count});
   words.push_back(done ? 1 : 0);
-  std::vector<std::byte> bytes(words.size() * sizeof(std::int64_t));
-  std::memcpy(bytes.data(), words.data(), bytes.size());
-  return bytes;
+  return words;
 }
 
+// A message of int64 words (a request, an assignment), copied out of its possibly unaligned bytes.
 std::vector<std::int64_t> words_of(const std::vector<std::byte>& bytes) {
   std::vector<std::int64_t> words(bytes.size() / sizeof(std::int64_t));
   if (!words.empty()) std::memcpy(words.data(), bytes.data(), words.size() * sizeof(std::int64_t));
   return words;
 }
 
-std::vector<std::byte> bytes_of(std::string_view text) {
-  const auto* first = reinterpret_cast<const std::byte*>(text.data());
-  return {first, first + text.size()};
-}
-
 }  // namespace
 
-int stop_requested() { return stop_signal.load(); }
+std::vector<PatientResult> simulate_block(const Parameters& p, const BlockKey& key) {
+  const PatientSampler sampler(p);
+  const auto seed = static_cast<std::uint64_t>(p.run.seed);
+  std::vector<PatientResult> results;
+  results.reserve(static_cast<std::size_t>(key.count));
+  for (std::int64_t id = key.first; id < key.first + key.count; ++id) {
+    results.push_back(simulate_patient(p, sampler.sample(seed, static_cast<std::uint64_t>(id))));
+  }
+  return results;
+}
 
 EngineRun coordinate_blocks(const std::vector<Parameters>& points, Schedule& schedule,
                             const Checkpoint& checkpoint, const std::set<BlockKey>& committed,
@@ -158,10 +149,10 @@ EngineRun coordinate_blocks(const std::vector<Parameters>& points, Schedule& sch
           waiting_requests.emplace_back(message->source, words_of(message->bytes).at(0));
           break;
         case ranks::Tag::kResult: {
+          guard.unlock();  // decoding and committing need nothing the lock guards
           BlockKey key;
           const std::vector<PatientResult> results =
               deserialize_block(message->bytes, key, "rank " + std::to_string(message->source));
-          guard.unlock();
           const auto start = now();
           checkpoint.commit(key, message->bytes);
           const std::chrono::duration<double> spent = now() - start;
@@ -200,7 +191,8 @@ EngineRun coordinate_blocks(const std::vector<Parameters>& points, Schedule& sch
       }
       const bool done = schedule.finished();
       if (dealt.empty() && !done) break;  // a convergence batch is still running: answer later
-      ranks::send(rank, ranks::Tag::kAssign, encode_assignment(dealt, done));
+      const std::vector<std::int64_t> assignment = assignment_words(dealt, done);
+      ranks::send(rank, ranks::Tag::kAssign, std::as_bytes(std::span(assignment)));
       waiting_requests.pop_front();
     }
   };
@@ -280,7 +272,8 @@ EngineRun compute_dealt_blocks(const std::vector<Parameters>& points, int thread
           guard.lock();
         }
         if (failure && !failure_sent) {
-          ranks::send(0, ranks::Tag::kFailure, bytes_of(message_of(failure)));
+          const std::string error = message_of(failure);
+          ranks::send(0, ranks::Tag::kFailure, std::as_bytes(std::span(error)));
           failure_sent = stopped = true;
         }
         while (std::optional<ranks::Message> message = ranks::poll()) {
@@ -298,9 +291,7 @@ EngineRun compute_dealt_blocks(const std::vector<Parameters>& points, int thread
         if (!asked && !no_more && !stopped &&
             static_cast<std::int64_t>(dealt.size()) + busy < in_hand) {
           const std::int64_t wanted = in_hand - static_cast<std::int64_t>(dealt.size()) - busy;
-          std::vector<std::byte> request(sizeof wanted);
-          std::memcpy(request.data(), &wanted, sizeof wanted);
-          ranks::send(0, ranks::Tag::kRequest, request);
+          ranks::send(0, ranks::Tag::kRequest, std::as_bytes(std::span(&wanted, 1)));
           asked = true;
         }
       }

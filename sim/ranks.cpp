@@ -67,10 +67,6 @@ std::int64_t broadcast(std::int64_t value) {
   return value;
 }
 
-void abort_all(int status) {
-  if (started) MPI_Abort(MPI_COMM_WORLD, status);
-  std::exit(status);
-}
 
 #else
 
@@ -82,7 +78,6 @@ Session::~Session() = default;
 void send(int, Tag, std::span<const std::byte>) {}
 std::optional<Message> poll() { return std::nullopt; }
 std::int64_t broadcast(std::int64_t value) { return value; }
-void abort_all(int status) { std::exit(status); }
 
 #endif
 

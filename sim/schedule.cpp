@@ -22,11 +22,10 @@ Schedule::Schedule(const std::vector<Parameters>& points) : points_(points.size(
   for (std::size_t k = 0; k < points.size(); ++k) {
     PointState& state = points_[k];
     state.convergence = points[k].convergence;
-    state.fixed_patients = points[k].run.patients;
     const auto point = static_cast<std::int64_t>(k);
     release(point, state.convergence.enabled()
                        ? std::min(state.convergence.batch, state.convergence.max_patients)
-                       : state.fixed_patients);
+                       : points[k].run.patients);
   }
 }
 
@@ -37,7 +36,6 @@ void Schedule::release(std::int64_t point, std::int64_t patients) {
     const BlockKey key{point, first, std::min(kPatientsPerBlock, end - first)};
     state.blocks.push_back(key);
     ready_.push_back(key);
-    ++blocks_known_;
   }
   state.released = end;
 }
@@ -86,9 +84,14 @@ void Schedule::decide(std::int64_t point) {
       return;
     }
   }
-  state.done = true;
   state.converged = met;
   --unfinished_points_;
+}
+
+std::int64_t Schedule::blocks_known() const {
+  std::int64_t known = 0;
+  for (const PointState& state : points_) known += static_cast<std::int64_t>(state.blocks.size());
+  return known;
 }
 
 const std::vector<BlockKey>& Schedule::blocks_of(std::int64_t point) const {

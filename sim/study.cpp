@@ -192,7 +192,7 @@ StudyResult run_study(const Parameters& base, const StudyOptions& options) {
 
   const fs::path checkpoint_path = checkpoint_directory(options.output);
   std::error_code error;
-  const bool resumable = options.resume && fs::exists(checkpoint_path / "manifest.toml", error);
+  const bool resumable = options.resume && Checkpoint::exists(checkpoint_path);
   std::optional<Checkpoint> checkpoint;
   try {
     if (options.resume && !resumable && is_complete_output(options.output)) {

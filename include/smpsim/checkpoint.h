@@ -36,9 +36,13 @@ std::vector<PatientResult> deserialize_block(std::span<const std::byte> bytes, B
 class Checkpoint {
  public:
   // Starts a new checkpoint (removing one left by an earlier run) or, with `resume`, opens the
-  // existing one; refuses to resume when the config or seed differ, saying what differs.
+  // existing one (exists(directory)); refuses to resume when the config or seed differ, saying
+  // what differs.
   Checkpoint(std::filesystem::path directory, const std::string& config_toml,
              std::uint64_t seed, bool resume);
+
+  // Whether an interrupted run left a checkpoint to resume in `directory`.
+  static bool exists(const std::filesystem::path& directory);
 
   void commit(const BlockKey& key, std::span<const std::byte> block) const;
   std::vector<BlockKey> committed() const;  // in (point, first) order

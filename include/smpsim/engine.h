@@ -22,9 +22,9 @@ struct EngineRun {
   double checkpoint_seconds = 0;   // thread-seconds serializing and committing blocks
 };
 
-// The signal that asked the run to stop, or 0; set by the SIGINT and SIGTERM handlers the
-// engine installs while it runs.
-int stop_requested();
+// The patients of a block, key.first .. key.first + key.count - 1, of the point whose parameters
+// are `p`: the unit of work every thread and rank computes.
+std::vector<PatientResult> simulate_block(const Parameters& p, const BlockKey& key);
 
 // Rank 0: runs the schedule to its end (or a stop), committing blocks to the checkpoint;
 // blocks in `committed` are read back instead of computed. Throws the first failure of any rank,

@@ -44,6 +44,5 @@ struct Message {
 void send(int to, Tag tag, std::span<const std::byte> bytes);
 std::optional<Message> poll();        // a waiting message, if any
 std::int64_t broadcast(std::int64_t value);  // rank 0's value, on every rank
-void abort_all(int status);           // ends every rank (when one cannot continue alone)
 
 }  // namespace smpsim::ranks

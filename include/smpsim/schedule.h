@@ -34,7 +34,7 @@ class Schedule {
   bool finished() const { return unfinished_points_ == 0; }
   std::int64_t blocks_done() const { return blocks_done_; }
   // Blocks known so far: all of them without convergence targets.
-  std::int64_t blocks_known() const { return blocks_known_; }
+  std::int64_t blocks_known() const;
 
   // After finished(): each point's blocks in patient order, its size and whether its targets
   // were met, and the status line of the latest convergence decision.
@@ -46,13 +46,11 @@ class Schedule {
  private:
   struct PointState {
     ConvergenceSpec convergence;
-    std::int64_t fixed_patients = 0;
     std::int64_t released = 0;   // patients released so far
     std::int64_t consumed = 0;   // patients whose outcomes entered the moments, in order
     std::map<std::int64_t, std::vector<Outcomes>> waiting;  // finished out of order
     std::array<RunningMoments, kOutcomeCount> moments;
     std::vector<BlockKey> blocks;
-    bool done = false;
     bool converged = true;
   };
   void release(std::int64_t point, std::int64_t patients);
@@ -62,7 +60,6 @@ class Schedule {
   std::deque<BlockKey> ready_;
   std::int64_t unfinished_points_ = 0;
   std::int64_t blocks_done_ = 0;
-  std::int64_t blocks_known_ = 0;
   std::string status_;
 };
 

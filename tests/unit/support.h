@@ -2,29 +2,35 @@
 
 // Helpers shared by the model tests: in-process cohorts and standard errors.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <functional>
 #include <vector>
 
 #include "smpsim/config.h"
+#include "smpsim/engine.h"
 #include "smpsim/outcomes.h"
-#include "smpsim/patient.h"
+#include "smpsim/schedule.h"
 #include "smpsim/simulation.h"
 
 namespace smpsim::testing {
 
-// Runs patients 0 .. n-1 of `parameters` on every core and keeps their results in memory.
+// Runs patients 0 .. n-1 of `parameters` on every core, in the engine's blocks, and keeps their
+// results in memory.
 inline std::vector<PatientResult> simulate_cohort(const Parameters& parameters,
                                                   std::int64_t patients) {
-  std::vector<PatientResult> results(static_cast<std::size_t>(patients));
-  const PatientSampler sampler(parameters);
-  const auto seed = static_cast<std::uint64_t>(parameters.run.seed);
-#pragma omp parallel for schedule(dynamic, 8)
-  for (std::int64_t id = 0; id < patients; ++id) {
-    results[static_cast<std::size_t>(id)] =
-        simulate_patient(parameters, sampler.sample(seed, static_cast<std::uint64_t>(id)));
+  const std::int64_t blocks = (patients + kPatientsPerBlock - 1) / kPatientsPerBlock;
+  std::vector<std::vector<PatientResult>> by_block(static_cast<std::size_t>(blocks));
+#pragma omp parallel for schedule(dynamic)
+  for (std::int64_t b = 0; b < blocks; ++b) {
+    const std::int64_t first = b * kPatientsPerBlock;
+    by_block[static_cast<std::size_t>(b)] =
+        simulate_block(parameters, {0, first, std::min(kPatientsPerBlock, patients - first)});
   }
+  std::vector<PatientResult> results;
+  results.reserve(static_cast<std::size_t>(patients));
+  for (auto& block : by_block) std::move(block.begin(), block.end(), std::back_inserter(results));
   return results;
 }
 
