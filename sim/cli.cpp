@@ -286,19 +286,21 @@ int run_command_line(int argc, char** argv) {
   }
   if (argc > 1 && argv[1][0] != '-') {
     const std::string command = argv[1];
-    if (command != "run" && command != "check" && command != "trace") {
-      std::cerr << "smpsim: error: unknown command '" << command
-                << "'; the commands are run, check and trace (smpsim --help)\n";
+    std::string names;
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+      known = known || sub->get_name() == command;
+    }
+    if (!known) {
+      std::cerr << "smpsim: error: unknown command '" << command << "'; the commands are "
+                << names << " (smpsim --help)\n";
       return kExitBadInput;
     }
   }
   try {
     app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
+  } catch (const CLI::Success& e) {  // --help, --help-all, --version
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "smpsim: error: " << e.what() << "\nRun with --help for more information.\n";
