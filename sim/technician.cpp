@@ -3,8 +3,6 @@
 #include <algorithm>
 
 #include "smpsim/config.h"
-#include <boost/random/normal_distribution.hpp>
-
 #include "smpsim/rng.h"
 
 namespace smpsim {
@@ -36,8 +34,10 @@ Technician::Technician(const Parameters& parameters)
       adaptive_(parameters.technician.adaptive),
       aim_(parameters.technician.fill * parameters.technician.density_target),
       session_days_(parameters.technician.session_hours / 24),
-      target_depth_um_(parameters.technician.target_depth_um),
-      depth_sd_um_(parameters.technician.depth_sd_um),
+      needle_depth_um_(parameters.technician.depth_sd_um > 0
+                           ? Distribution::normal(parameters.technician.target_depth_um,
+                                                  parameters.technician.depth_sd_um)
+                           : Distribution::constant(parameters.technician.target_depth_um)),
       pigment_(parameters.technician.pigment_per_dot) {}
 
 RegionPlan Technician::uniform_plan() const { return RegionPlan(std::vector<double>(regions_, 1.0)); }
@@ -58,9 +58,8 @@ Puncture Technician::puncture(const RegionPlan& plan, double session_start,
   puncture.time = session_start + session_days_ * stream.uniform();
   // Normal, truncated at 10 um by rejection: exact, and since the target is at least 10 um at
   // least half the draws are kept.
-  boost::random::normal_distribution<double> needle(target_depth_um_, depth_sd_um_);
   do {
-    puncture.depth_um = depth_sd_um_ > 0 ? needle(stream) : target_depth_um_;
+    puncture.depth_um = needle_depth_um_.sample(stream);
   } while (puncture.depth_um < kShallowestDepthUm);
   puncture.pigment = pigment_.sample(stream);
   return puncture;

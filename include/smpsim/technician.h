@@ -44,8 +44,7 @@ class Technician {
   bool adaptive_;
   double aim_;  // fill x density_target
   double session_days_;
-  double target_depth_um_;
-  double depth_sd_um_;
+  Distribution needle_depth_um_;  // before the truncation at 10 um
   Distribution pigment_;
 };
 
