@@ -3,8 +3,7 @@
 #   thread   ThreadSanitizer (scripts/sanitize.sh thread)
 #   fuzzer   libFuzzer coverage + ASan + UBSan; needs clang (scripts/fuzz.sh)
 # The flags are usage requirements of smpsim_core, so smpsim, the tests and anything else that
-# links it are compiled and linked with them too. SMPSIM_SANITIZER_FLAGS holds them for targets
-# that do not link smpsim_core.
+# links it are compiled and linked with them too.
 set(SMPSIM_SANITIZE "" CACHE STRING "Sanitizers: empty, address (ASan + UBSan), thread (TSan) or fuzzer")
 set_property(CACHE SMPSIM_SANITIZE PROPERTY STRINGS "" address thread fuzzer)
 

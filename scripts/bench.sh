@@ -67,10 +67,6 @@ commit="$(git describe --always --dirty 2>/dev/null || echo unknown)"
 source "$root/scripts/setup.sh"
 smpsim_setup
 smpsim_build "$build" all -DSMPSIM_BENCHMARKS=ON
-if grep -q '^SMPSIM_BENCHMARKS:BOOL=OFF' "$build/CMakeCache.txt"; then
-  cmake -S "$root" -B "$root/$build" -DSMPSIM_BENCHMARKS=ON >&2
-  smpsim_build "$build" all
-fi
 smpsim="$root/$build/smpsim"
 
 # ---- Micro benchmarks -----------------------------------------------------------------------

@@ -21,12 +21,10 @@ done
 source "$root/scripts/setup.sh"
 SMPSIM_PACKAGES+=(clang-14 libclang-rt-14-dev libomp-14-dev)
 smpsim_setup
+smpsim_build build-fuzz smpsim_fuzz_config -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DSMPSIM_SANITIZE=fuzzer \
+  -DSMPSIM_BENCHMARKS=OFF
 build="$root/build-fuzz"
-if [ ! -f "$build/CMakeCache.txt" ]; then
-  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang-14 \
-        -DCMAKE_CXX_COMPILER=clang++-14 -DSMPSIM_SANITIZE=fuzzer -DSMPSIM_BENCHMARKS=OFF >&2
-fi
-cmake --build "$build" --target smpsim_fuzz_config -j 2 >&2
 
 fuzz="$root/tests/fuzz"
 mkdir -p "$build/corpus" "$build/findings"

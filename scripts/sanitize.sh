@@ -50,6 +50,13 @@ address_stage() {
      ctest --output-on-failure --timeout 3600 -j "$(nproc)" -R '^mpi\.')
 }
 
+# wait_for_block PID OUT.h5: until the run PID has committed its first block, or has ended.
+wait_for_block() {
+  while kill -0 "$1" 2>/dev/null && ! compgen -G "$2.checkpoint/*.block" >/dev/null; do
+    sleep 0.05
+  done
+}
+
 thread_stage() {
   smpsim_build build-tsan smpsim -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSMPSIM_SANITIZE=thread \
     -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
@@ -91,9 +98,7 @@ thread_stage() {
   local status=0
   "$smpsim" run "${cohort[@]}" --threads "$threads" -o "$work/resumed.h5" &
   local pid=$!
-  while kill -0 "$pid" 2>/dev/null && ! compgen -G "$work/resumed.h5.checkpoint/*.block" >/dev/null; do
-    sleep 0.05
-  done
+  wait_for_block "$pid" "$work/resumed.h5"
   kill -TERM "$pid" 2>/dev/null || true
   wait "$pid" || status=$?
   # 143: stopped at a block boundary; 0: it finished first (then the resume has nothing to do).
@@ -108,9 +113,7 @@ thread_stage() {
   status=0
   "$smpsim" run "${cohort[@]}" --threads "$threads" -o "$work/failed.h5" 2>"$work/failed.txt" &
   pid=$!
-  while kill -0 "$pid" 2>/dev/null && ! compgen -G "$work/failed.h5.checkpoint/*.block" >/dev/null; do
-    sleep 0.05
-  done
+  wait_for_block "$pid" "$work/failed.h5"
   rm -rf "$work/failed.h5.checkpoint"
   wait "$pid" || status=$?
   # 1: a worker's commit failed and the others stopped; 0: it finished first.

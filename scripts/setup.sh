@@ -32,8 +32,9 @@ smpsim_setup() {
   fi
 }
 
-# Configures (once) and builds a CMake tree: smpsim_build DIR TARGET [cmake options...];
-# TARGET "all" builds everything.
+# Configures and builds a CMake tree: smpsim_build DIR TARGET [cmake options...]; TARGET "all"
+# builds everything. A new tree is configured Release with the options; an existing one keeps
+# its cache, with the options (if any) applied over it.
 smpsim_build() {
   local dir="$1" target="$2"
   shift 2
@@ -41,6 +42,8 @@ smpsim_build() {
   root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
   if [ ! -f "$root/$dir/CMakeCache.txt" ]; then
     cmake -S "$root" -B "$root/$dir" -DCMAKE_BUILD_TYPE=Release "$@" >&2
+  elif [ $# -gt 0 ]; then
+    cmake -S "$root" -B "$root/$dir" "$@" >&2
   fi
   cmake --build "$root/$dir" --target "$target" -j "$(nproc)" >&2
 }

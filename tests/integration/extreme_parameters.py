@@ -9,6 +9,9 @@ import tempfile
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compare_h5 import datasets  # noqa: E402
+
 SMPSIM = os.environ["SMPSIM"]
 SMALL = ["--patients", "4", "--set", "technician.dots_per_session=48", "--threads", "2"]
 CONSTANT = 'patient.{}={{dist="constant",value={}}}'
@@ -60,20 +63,15 @@ CASES = {
 def scan(path):
     """Names of datasets (or table columns) holding NaN or inf."""
     bad = []
-
-    def visit(name, obj):
-        if not isinstance(obj, h5py.Dataset):
-            return
-        data = obj[()]
-        if data.dtype.names:
-            for column in data.dtype.names:
-                if np.issubdtype(data.dtype[column], np.floating) and not np.isfinite(data[column]).all():
-                    bad.append(f"{name}:{column}")
-        elif np.issubdtype(data.dtype, np.floating) and not np.isfinite(data).all():
-            bad.append(name)
-
     with h5py.File(path, "r") as f:
-        f.visititems(visit)
+        for name, dataset in datasets(f).items():
+            data = dataset[()]
+            if data.dtype.names:
+                for column in data.dtype.names:
+                    if np.issubdtype(data.dtype[column], np.floating) and not np.isfinite(data[column]).all():
+                        bad.append(f"{name}:{column}")
+            elif np.issubdtype(data.dtype, np.floating) and not np.isfinite(data).all():
+                bad.append(name)
     return bad
 
 

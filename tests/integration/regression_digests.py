@@ -18,6 +18,9 @@ import tempfile
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compare_h5 import datasets  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DIGESTS = os.path.join(ROOT, "tests", "regression", "digests.json")
 
@@ -30,20 +33,16 @@ CASES = {
 }
 
 
+def digest(data):
+    h = hashlib.sha256()
+    h.update(f"{data.dtype.str}{data.shape}".encode())
+    h.update(np.ascontiguousarray(data).tobytes())
+    return h.hexdigest()
+
+
 def digests_of(path):
-    found = {}
-
-    def visit(name, obj):
-        if isinstance(obj, h5py.Dataset):
-            data = np.ascontiguousarray(obj[()])
-            h = hashlib.sha256()
-            h.update(f"{data.dtype.str}{data.shape}".encode())
-            h.update(data.tobytes())
-            found[name] = h.hexdigest()
-
     with h5py.File(path, "r") as f:
-        f.visititems(visit)
-    return found
+        return {name: digest(dataset[()]) for name, dataset in datasets(f).items()}
 
 
 def run_case(smpsim, arguments, directory, name):
