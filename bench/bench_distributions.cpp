@@ -2,8 +2,8 @@
 // with the fields configs/default.toml gives the attribute of that family.
 #include <benchmark/benchmark.h>
 
-#include "smpsim/distributions.h"
-#include "smpsim/rng.h"
+#include "smpsim/model/distributions.h"
+#include "smpsim/model/rng.h"
 
 namespace {
 

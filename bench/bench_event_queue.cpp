@@ -8,8 +8,8 @@
 #include <cstddef>
 #include <vector>
 
-#include "smpsim/event_queue.h"
-#include "smpsim/rng.h"
+#include "smpsim/model/event_queue.h"
+#include "smpsim/model/rng.h"
 
 namespace {
 

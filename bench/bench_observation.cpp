@@ -15,13 +15,13 @@
 #include <vector>
 
 #include "scenario.h"
-#include "smpsim/config.h"
-#include "smpsim/dot_kinetics.h"
-#include "smpsim/observation.h"
-#include "smpsim/patient.h"
-#include "smpsim/rng.h"
-#include "smpsim/simulation.h"
-#include "smpsim/technician.h"
+#include "smpsim/config/config.h"
+#include "smpsim/model/dot_kinetics.h"
+#include "smpsim/model/observation.h"
+#include "smpsim/model/patient.h"
+#include "smpsim/model/rng.h"
+#include "smpsim/model/simulation.h"
+#include "smpsim/model/technician.h"
 
 namespace {
 

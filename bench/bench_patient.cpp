@@ -4,8 +4,8 @@
 
 #include <cstdint>
 
-#include "smpsim/config.h"
-#include "smpsim/patient.h"
+#include "smpsim/config/config.h"
+#include "smpsim/model/patient.h"
 
 namespace {
 

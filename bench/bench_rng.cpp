@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "smpsim/rng.h"
+#include "smpsim/model/rng.h"
 
 namespace {
 

@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "scenario.h"
-#include "smpsim/config.h"
-#include "smpsim/patient.h"
-#include "smpsim/simulation.h"
-#include "smpsim/trace.h"
+#include "smpsim/config/config.h"
+#include "smpsim/model/patient.h"
+#include "smpsim/model/simulation.h"
+#include "smpsim/model/event_log.h"
 
 namespace {
 

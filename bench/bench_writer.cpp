@@ -12,12 +12,12 @@
 #include <vector>
 
 #include "scenario.h"
-#include "smpsim/config.h"
-#include "smpsim/h5.h"
-#include "smpsim/outcomes.h"
-#include "smpsim/patient.h"
-#include "smpsim/simulation.h"
-#include "smpsim/writer.h"
+#include "smpsim/config/config.h"
+#include "smpsim/io/h5.h"
+#include "smpsim/model/outcomes.h"
+#include "smpsim/model/patient.h"
+#include "smpsim/model/simulation.h"
+#include "smpsim/io/writer.h"
 
 namespace {
 

@@ -4,7 +4,7 @@
 // defaults (configs/default.toml), with the keys that set the work spelled out: 2-4 sessions of
 // 1000 dots of 8 packets in 16 regions, observed daily on days 0..120.
 
-#include "smpsim/config.h"
+#include "smpsim/config/config.h"
 
 namespace smpsim::bench {
 

@@ -2,8 +2,8 @@
 #   address  AddressSanitizer + UndefinedBehaviorSanitizer (scripts/sanitize.sh address)
 #   thread   ThreadSanitizer (scripts/sanitize.sh thread)
 #   fuzzer   libFuzzer coverage + ASan + UBSan; needs clang (scripts/fuzz.sh)
-# The flags are usage requirements of smpsim_core, so smpsim, the tests and anything else that
-# links it are compiled and linked with them too.
+# The flags are usage requirements of smpsim_flags, which every layer links, so smpsim, the tests and
+# anything else that links a layer are compiled and linked with them too.
 set(SMPSIM_SANITIZE "" CACHE STRING "Sanitizers: empty, address (ASan + UBSan), thread (TSan) or fuzzer")
 set_property(CACHE SMPSIM_SANITIZE PROPERTY STRINGS "" address thread fuzzer)
 
@@ -26,8 +26,8 @@ elseif(SMPSIM_SANITIZE STREQUAL "thread")
   # A target_clones function's resolver runs while the dynamic linker relocates the program,
   # before TSan's runtime is ready, and TSan instruments it: the program dies on start
   # (google/sanitizers#342, llvm/llvm-project#163369). Keep only the default version here; it
-  # gives the same bits as the AVX2 one (sim/observation.cpp, look_kernel).
-  target_compile_options(smpsim_core PRIVATE "-Dtarget_clones(...)=__noinline__")
+  # gives the same bits as the AVX2 one (sim/model/look_kernel.cpp).
+  target_compile_options(smpsim_model PRIVATE "-Dtarget_clones(...)=__noinline__")
 elseif(SMPSIM_SANITIZE STREQUAL "fuzzer")
   if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
     message(FATAL_ERROR "SMPSIM_SANITIZE=fuzzer needs clang (libFuzzer), e.g. "
@@ -41,15 +41,15 @@ elseif(NOT SMPSIM_SANITIZE STREQUAL "")
 endif()
 
 if(SMPSIM_SANITIZER_FLAGS)
-  target_compile_options(smpsim_core PUBLIC ${SMPSIM_SANITIZER_FLAGS})
-  target_link_options(smpsim_core PUBLIC ${SMPSIM_SANITIZER_FLAGS})
+  target_compile_options(smpsim_flags INTERFACE ${SMPSIM_SANITIZER_FLAGS})
+  target_link_options(smpsim_flags INTERFACE ${SMPSIM_SANITIZER_FLAGS})
   if(SMPSIM_SANITIZE STREQUAL "fuzzer")
     # Debian's toml++ is a shared library built without instrumentation, where libFuzzer would
     # not see the parser's branches: compile it from its headers into our code instead.
     set_property(TARGET tomlplusplus::tomlplusplus PROPERTY INTERFACE_COMPILE_OPTIONS
                  -DTOML_HEADER_ONLY=1)
     # Less one known toml++ 3.3.0 bug that would stop every run (tests/fuzz/README.md).
-    target_compile_options(smpsim_core PUBLIC
+    target_compile_options(smpsim_flags INTERFACE
       -fsanitize-ignorelist=${CMAKE_SOURCE_DIR}/tests/fuzz/toml_ignorelist.txt)
   endif()
   message(STATUS "smpsim: sanitizers (${SMPSIM_SANITIZE}): ${SMPSIM_SANITIZER_FLAGS}")

@@ -12,10 +12,11 @@
 #include <typeinfo>
 #include <variant>
 
-#include "smpsim/config.h"
-#include "smpsim/distributions.h"
-#include "smpsim/error.h"
-#include "smpsim/sweep.h"
+#include "smpsim/model/format.h"
+#include "smpsim/config/config.h"
+#include "smpsim/model/distributions.h"
+#include "smpsim/model/error.h"
+#include "smpsim/run/sweep.h"
 
 namespace smpsim::fuzz {
 

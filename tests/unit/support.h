@@ -8,11 +8,11 @@
 #include <functional>
 #include <vector>
 
-#include "smpsim/config.h"
-#include "smpsim/engine.h"
-#include "smpsim/outcomes.h"
-#include "smpsim/schedule.h"
-#include "smpsim/simulation.h"
+#include "smpsim/config/config.h"
+#include "smpsim/run/engine.h"
+#include "smpsim/model/outcomes.h"
+#include "smpsim/run/schedule.h"
+#include "smpsim/model/simulation.h"
 
 namespace smpsim::testing {
 

@@ -1,0 +1,138 @@
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <vector>
+
+#include "smpsim/model/time.h"
+
+namespace smpsim {
+
+struct Parameters;
+struct Patient;
+class RandomStream;
+
+// Where a dot's pigment landed relative to the patient's layers (MODEL.md §4).
+enum class DotLayer : std::uint8_t {
+  kEpidermal,  // z < E: shed with the scab or by turnover
+  kTarget,     // E <= z < E + P: the papillary dermis, where SMP pigment should sit
+  kDeep,       // z >= E + P: reticular dermis, blurs into a blowout
+};
+
+// How a packet of pigment leaves the skin, if it does.
+enum class PacketFate : std::uint8_t {
+  kWithScab,      // epidermal: leaves when the dot's scab comes off
+  kTurnover,      // epidermal: shed by epidermal turnover
+  kCleared,       // dermal: macrophages cleared it before fibroblasts encapsulated it
+  kEncapsulated,  // dermal: locked in collagen; leaves only if released and not recaptured
+  kTornOff,       // torn away with a scab a scratch pulled off early (set by scratching)
+};
+
+struct Packet {
+  double depth_um;
+  double look;     // e^(-mu * depth): its contribution to the dot's shade before new skin grows
+  double settled;  // when it was encapsulated; kNever for other fates
+  double exit;     // when it leaves the skin; kNever if it stays
+  PacketFate fate;
+};
+
+// The technician's side of a dot: where, when, how deep, how much pigment.
+struct Puncture {
+  std::uint32_t region;
+  double time;
+  double depth_um;
+  double pigment;
+};
+
+// One dot and its timeline, in days since the start of the first session. Times a scratch can
+// change (the scab's coming off, a packet's exit) are rewritten by scratching.cpp; every other
+// time is fixed when the dot is made, so no event queue is needed for them.
+struct Dot {
+  double puncture;
+  double clot;
+  double scab_form;  // kNever without a scab
+  double scab_off;   // natural shedding, or an early detachment
+  double closure;
+  double inflammation_end;
+  double depth_um;
+  double pigment;
+  double cap_um;      // this dot's collagen cap when complete: cap_um x fibroblast x c_d
+  double fresh_look;  // sum of its packets' looks at the puncture
+  std::uint32_t region;
+  std::uint16_t session;
+  DotLayer layer;
+  bool scab_torn;  // the scab came off early, torn by a scratch
+
+  bool has_scab() const { return scab_form != kNever; }
+  bool scab_present(double t) const { return scab_form <= t && t < scab_off; }
+};
+
+// A patient's rates and time scales of a dot's life (MODEL.md §4), computed once per patient.
+class DotKinetics {
+ public:
+  DotKinetics(const Parameters& parameters, const Patient& patient);
+
+  // Draws the dot's life after `puncture`: clot, scab, closure, inflammation, its collagen cap
+  // and the fate of each of its packets (written to `packets`, packets_per_dot of them).
+  Dot draw(const Puncture& puncture, std::uint16_t session, RandomStream& stream,
+           std::span<Packet> packets) const;
+
+  // Depth factor f = clamp((z - E) / (P / 2), 0.25, 4): deeper pigment is encapsulated more
+  // readily and cleared less.
+  double depth_factor(double depth_um) const;
+  double encapsulation_rate(double depth_um) const { return encapsulation_base_ * depth_factor(depth_um); }
+  double clearance_rate(double depth_um) const { return clearance_base_ / depth_factor(depth_um); }
+  DotLayer layer_of(double depth_um) const;
+  std::size_t packets_per_dot() const { return packets_per_dot_; }
+
+ private:
+  double epidermis_um_;
+  double papillary_um_;
+  double mu_per_um_;
+  double clot_log_median_;
+  double scab_probability_;
+  double scab_form_log_median_;
+  double closure_log_median_;
+  double shed_log_median_;  // includes the moist delay when the scalp is covered too long
+  double inflammation_stage_days_;
+  double encapsulation_base_;
+  double clearance_base_;
+  double release_loss_rate_;  // k_release x (1 - recapture): releases that are not recaptured
+  double turnover_days_;
+  double scab_carry_;
+  double track_share_;
+  double cap_um_;
+  double cap_sigma_;
+  std::size_t packets_per_dot_;
+};
+
+// Every dot one patient received, with their packets (packets_per_dot per dot, in dot order)
+// and, per region, the dots placed there.
+struct Scalp {
+  Scalp(std::size_t packets_per_dot, std::size_t regions)
+      : packets_per_dot(packets_per_dot), region_dots(regions) {}
+
+  std::vector<Dot> dots;
+  std::vector<Packet> packets;
+  std::size_t packets_per_dot;
+  std::vector<std::vector<std::uint32_t>> region_dots;
+
+  // Room for the next dot's packets, to draw into before add().
+  std::span<Packet> next_packets() {
+    packets.resize((dots.size() + 1) * packets_per_dot);
+    return packets_of(dots.size());
+  }
+  void add(const Dot& dot) {
+    region_dots[dot.region].push_back(static_cast<std::uint32_t>(dots.size()));
+    dots.push_back(dot);
+  }
+  std::span<Packet> packets_of(std::size_t dot) {
+    return {packets.data() + dot * packets_per_dot, packets_per_dot};
+  }
+  std::span<const Packet> packets_of(std::size_t dot) const {
+    return {packets.data() + dot * packets_per_dot, packets_per_dot};
+  }
+};
+
+}  // namespace smpsim

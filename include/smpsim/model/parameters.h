@@ -1,0 +1,156 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "smpsim/model/distributions.h"
+#include "smpsim/model/patient.h"
+
+namespace smpsim {
+
+// ---- The typed parameters (docs/model.md §2-4), every default in one place: their defaults,
+// ---- units, ranges and sources live in the key table, config_keys() in sim/config/keys.cpp,
+// ---- and default_parameters() fills these structs from it. Plain data: the model reads them,
+// ---- the config layer fills them.
+
+struct RunSettings {
+  std::int64_t patients = 0;
+  std::int64_t seed = 0;
+  std::int64_t threads = 0;  // 0: all cores
+  std::string output;        // empty: out/<config name>.h5
+  bool daily = true;         // write the daily series
+};
+
+struct Correlation {
+  std::string first;
+  std::string second;
+  double rho = 0;
+  friend bool operator==(const Correlation&, const Correlation&) = default;
+};
+
+struct PatientModel {
+  std::array<Distribution, kAttributeCount> attributes;
+  std::vector<Correlation> correlations;
+  const Distribution& operator[](Attribute a) const {
+    return attributes[static_cast<std::size_t>(a)];
+  }
+};
+
+struct Protocol {
+  std::int64_t min_sessions = 0;
+  std::int64_t max_sessions = 0;
+  double min_gap_days = 0;
+  double gap_days = 0;
+  double assess_day = 0;
+  double final_day = 0;
+  std::int64_t horizon_days = 0;
+  bool touch_up = false;
+  Distribution prior_density;
+  double patchiness_max = 0;
+
+  // Days between sessions: gap_days, never under min_gap_days (MODEL.md §5).
+  double session_gap_days() const { return gap_days > min_gap_days ? gap_days : min_gap_days; }
+  // A touch-up treatment needs one session at least (MODEL.md §3).
+  std::int64_t required_sessions() const { return touch_up ? 1 : min_sessions; }
+};
+
+struct TechnicianParameters {
+  std::int64_t dots_per_session = 0;
+  std::int64_t regions = 0;
+  double session_hours = 0;
+  double target_depth_um = 0;
+  double depth_sd_um = 0;
+  Distribution pigment_per_dot;
+  double density_target = 0;
+  double coverage_target = 0;
+  bool adaptive = false;
+  double fill = 0;
+
+  // Dots per region when a session spreads them evenly: the unit of region density.
+  double dots_per_region() const {
+    return static_cast<double>(dots_per_session) / static_cast<double>(regions);
+  }
+};
+
+struct Aftercare {
+  double cream_relief = 0;
+  double cover_hours_per_day = 0;
+  double cover_protection = 0;
+  double cover_max_hours = 0;
+  double moist_delay = 0;
+};
+
+struct Kinetics {
+  double scab_probability = 0;
+  double inflammation_days = 0;
+  double scab_form_days = 0;
+  double closure_days = 0;
+  double scab_shed_days = 0;
+  double k_enc = 0;
+  double k_clear = 0;
+  double k_release = 0;
+  double recapture = 0;
+  double epidermal_turnover_days = 0;
+  double scab_carry = 0;
+  double p_detach = 0;
+  double loss_open = 0;
+  double settle_days = 0;
+  std::int64_t packets_per_dot = 0;
+  double track_share = 0;
+};
+
+struct Optics {
+  double mu_per_um = 0;
+  double hyperplasia_um = 0;
+  double cap_um = 0;
+  double cap_days = 0;
+  double cap_sigma = 0;
+  double blowout_sharpness = 0;
+  double visible_threshold = 0;
+  double hair_obscure_mm = 0;
+};
+
+// A sweep over parameter points (INTERFACE.md, [sweep]). `method = "none"` runs one point.
+struct SweptParameter {
+  std::string key;            // a numeric config key or a distribution's field
+  std::vector<double> values; // grid
+  double low = 0;             // lhs, sobol, morris
+  double high = 0;
+  friend bool operator==(const SweptParameter&, const SweptParameter&) = default;
+};
+
+struct SweepSpec {
+  std::string method;           // none | grid | lhs | sobol | morris
+  std::int64_t samples = 0;     // lhs: points; sobol: base samples N; morris: trajectories
+  std::int64_t levels = 0;      // morris: grid levels
+  std::int64_t baseline = -1;   // the point paired differences are taken against; -1: none
+  std::int64_t bootstrap = 0;   // resamples for the intervals of sensitivity indices
+  std::vector<SweptParameter> parameters;
+};
+
+// The number of points a sweep has (1 for method "none"), counted from its spec before any
+// Add patients to each point in batches until the outcomes' 95 % intervals are narrow enough.
+struct ConvergenceSpec {
+  std::vector<std::string> outcomes;  // empty: a fixed cohort of run.patients
+  double rel_half_width = 0;          // target half-width relative to |mean| (0: unused)
+  double abs_half_width = 0;          // or absolute (0: unused)
+  std::int64_t batch = 0;
+  std::int64_t max_patients = 0;
+  bool enabled() const { return !outcomes.empty(); }
+};
+
+struct Parameters {
+  RunSettings run;
+  PatientModel patient;
+  Protocol protocol;
+  TechnicianParameters technician;
+  Aftercare aftercare;
+  Kinetics kinetics;
+  Optics optics;
+  SweepSpec sweep;
+  ConvergenceSpec convergence;
+};
+
+}  // namespace smpsim

@@ -1,0 +1,326 @@
+#include "smpsim/app/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <charconv>
+#include <csignal>
+#include <cstdlib>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "smpsim/io/build_info.h"
+#include "smpsim/run/progress.h"
+#include "smpsim/config/config.h"
+#include "smpsim/model/error.h"
+#include "smpsim/io/h5.h"
+#include "smpsim/run/ranks.h"
+#include "smpsim/model/patient.h"
+#include "smpsim/model/simulation.h"
+#include "smpsim/run/study.h"
+#include "smpsim/run/sweep.h"
+#include "smpsim/io/trace_csv.h"
+#include "smpsim/io/writer.h"
+
+namespace smpsim {
+
+namespace {
+
+// Options shared by the commands that read a config.
+struct ConfigOptions {
+  std::optional<std::string> path;
+  std::vector<std::string> overrides;
+
+  void add_to(CLI::App& command) {
+    command.add_option("config", path, "TOML config (default: the built-in defaults)");
+    command.add_option("--set", overrides, "override a config key: KEY=VALUE (repeatable)")
+        ->type_name("KEY=VALUE");
+  }
+};
+
+struct RunOptions {
+  ConfigOptions config;
+  std::optional<std::string> output;
+  std::optional<std::int64_t> threads;
+  std::optional<std::int64_t> patients;
+  std::optional<std::int64_t> seed;
+  std::string command_line;  // as typed, to say how to resume
+  bool quiet = false;
+  bool overwrite = false;
+  bool resume = false;
+};
+
+struct TraceOptions {
+  ConfigOptions config;
+  std::int64_t patient = 0;
+  std::int64_t point = 0;
+};
+
+// A whole number within [low, high], with a message that says which of the two it is not.
+CLI::Validator whole_number(std::int64_t low, std::int64_t high) {
+  return CLI::Validator(
+      [low, high](std::string& text) -> std::string {
+        std::int64_t value = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (error != std::errc() || end != text.data() + text.size()) {
+          return "expected a whole number, got '" + text + "'";
+        }
+        if (value < low || value > high) {
+          return "must be in [" + std::to_string(low) + ", " + std::to_string(high) + "], got " +
+                 text;
+        }
+        return {};
+      },
+      "INT in [" + std::to_string(low) + ", " + std::to_string(high) + "]");
+}
+
+std::string default_output(const ConfigLoader& loader) { return "out/" + loader.name() + ".h5"; }
+
+void print_point_table(const PointSummary& summary) {
+  std::printf("\n%-22s %10s  %-25s %10s %10s %10s\n", "outcome", "mean", "95% CI", "p05", "p50",
+              "p95");
+  for (std::size_t i = 0; i < kOutcomeCount; ++i) {
+    const OutcomeSummary& s = summary.outcomes[i];
+    char interval[64];
+    std::snprintf(interval, sizeof interval, "[%.4g, %.4g]", s.mean - kNormal95 * s.sem,
+                  s.mean + kNormal95 * s.sem);
+    std::printf("%-22s %10.4g  %-25s %10.4g %10.4g %10.4g\n", kOutcomes[i].name.data(), s.mean,
+                interval, s.p05, s.p50, s.p95);
+  }
+}
+
+// A sweep's points, one line each: the swept values and the key outcomes' means with their
+// 95 % half-widths.
+void print_sweep_table(const StudyResult& study) {
+  constexpr std::size_t kShownPoints = 40;
+  const std::array<Outcome, 4> shown = {Outcome::kFinalCoverage, Outcome::kPatchiness,
+                                        Outcome::kSessions, Outcome::kSatisfied};
+  std::printf("\n%6s", "point");
+  for (const std::string& key : study.plan.keys) {
+    std::printf(" %14.14s", key.substr(key.find('.') + 1).c_str());  // without the section
+  }
+  std::printf(" %9s", "patients");
+  for (Outcome o : shown) std::printf(" %22s", kOutcomes[static_cast<std::size_t>(o)].name.data());
+  std::printf("\n");
+  for (std::size_t k = 0; k < study.points.size() && k < kShownPoints; ++k) {
+    const PointSummary& point = study.points[k];
+    std::printf("%6lld", static_cast<long long>(point.point));
+    for (double v : point.parameter_values) std::printf(" %14.5g", v);
+    std::printf(" %9lld", static_cast<long long>(point.patients));
+    for (Outcome o : shown) {
+      const OutcomeSummary& s = point.outcomes[static_cast<std::size_t>(o)];
+      char cell[64];
+      std::snprintf(cell, sizeof cell, "%.4g ± %.2g", s.mean, kNormal95 * s.sem);
+      std::printf(" %22s", cell);
+    }
+    std::printf("%s\n", point.converged ? "" : "  (targets not met)");
+  }
+  if (study.points.size() > kShownPoints) {
+    std::printf("... %zu more points in /summary\n", study.points.size() - kShownPoints);
+  }
+}
+
+void print_sensitivity(const SensitivityTable& table) {
+  for (const char* outcome : {"final_coverage", "patchiness"}) {
+    std::printf("\n%s:\n%-34s", outcome, "parameter");
+    for (const std::string& column : table.columns) std::printf(" %12s", column.c_str());
+    std::printf("\n");
+    for (const SensitivityTable::Row& row : table.rows) {
+      if (row.outcome != outcome) continue;
+      std::printf("%-34s", row.parameter.c_str());
+      for (double v : row.values) std::printf(" %12.4g", v);
+      std::printf("\n");
+    }
+  }
+}
+
+void print_summary(const StudyResult& study, const std::string& path) {
+  std::int64_t patients = 0;
+  for (const PointSummary& point : study.points) patients += point.patients;
+  char where[64] = "";
+  if (study.ranks > 1) std::snprintf(where, sizeof where, "%d ranks x ", study.ranks);
+  std::printf("smpsim %s: %zu point%s, %lld patients in %.1f s (%.0f patients/s, %s%d thread%s) -> %s\n",
+              kVersion, study.points.size(), study.points.size() == 1 ? "" : "s",
+              static_cast<long long>(patients), study.seconds,
+              static_cast<double>(patients) / std::max(study.seconds, 1e-9), where, study.threads,
+              study.threads == 1 ? "" : "s", path.c_str());
+  if (study.points.size() == 1) {
+    print_point_table(study.points.front());
+  } else {
+    print_sweep_table(study);
+  }
+  if (!study.sensitivity.rows.empty()) print_sensitivity(study.sensitivity);
+}
+
+int run_simulation(const RunOptions& options) {
+  ConfigLoader loader;
+  if (options.config.path) loader.apply_file(*options.config.path);
+  for (const std::string& assignment : options.config.overrides) loader.apply_override(assignment);
+  if (options.patients) loader.apply_override("run.patients=" + std::to_string(*options.patients));
+  if (options.seed) loader.apply_override("run.seed=" + std::to_string(*options.seed));
+  if (options.threads) loader.apply_override("run.threads=" + std::to_string(*options.threads));
+  const Parameters parameters = loader.finish();
+
+  StudyOptions study;
+  study.output = options.output.value_or(parameters.run.output);
+  if (study.output.empty()) {
+    study.output = default_output(loader);
+    std::filesystem::create_directories(std::filesystem::path(study.output).parent_path());
+  }
+  study.overwrite = options.overwrite;
+  study.resume = options.resume;
+  study.progress = !options.quiet && ::isatty(STDERR_FILENO);
+  const StudyResult result = run_study(parameters, study);
+  if (!ranks::coordinator()) {
+    return result.worker_status != 0 ? result.worker_status
+                                     : result.interrupted_by != 0 ? 128 + result.interrupted_by
+                                                                  : kExitDone;
+  }
+  if (result.already_complete) {
+    std::fprintf(stderr, "smpsim: %s is already complete; nothing to resume\n", study.output.c_str());
+    return kExitDone;
+  }
+  if (result.interrupted_by != 0) {
+    std::fprintf(stderr,
+                 "smpsim: interrupted (%s) after %lld of %lld blocks; the finished ones are kept "
+                 "in %s.checkpoint\nsmpsim: continue with: %s --resume\n",
+                 result.interrupted_by == SIGINT ? "SIGINT" : "SIGTERM",
+                 static_cast<long long>(result.blocks_done),
+                 static_cast<long long>(result.blocks_known), study.output.c_str(),
+                 options.command_line.c_str());
+    return 128 + result.interrupted_by;
+  }
+  if (!options.quiet) print_summary(result, study.output);
+  if (const char* timings = std::getenv("SMPSIM_TIMINGS"); timings && *timings && std::string(timings) != "0") {
+    const StudyResult::Timings& t = result.timings;
+    std::fprintf(stderr,
+                 "smpsim: timing: total=%.3f simulate=%.3f checkpoint_write=%.3f assemble=%.3f "
+                 "threads=%d ranks=%d\n",
+                 t.total, t.simulate, t.checkpoint_write, t.assemble, result.threads, result.ranks);
+  }
+  return kExitDone;
+}
+
+int check_config(const ConfigOptions& options, bool explain) {
+  const Parameters parameters = load_parameters(options.path, options.overrides);
+  plan_sweep(parameters);  // every point valid, the baseline among them
+  std::cout << "# smpsim " << kVersion << ": resolved config"
+            << (options.path ? " of " + *options.path : std::string(" (built-in defaults)"))
+            << "\n"
+            << to_toml(parameters, explain);
+  return kExitDone;
+}
+
+int trace_patient(const TraceOptions& options) {
+  const Parameters base = load_parameters(options.config.path, options.config.overrides);
+  const SweepPlan plan = plan_sweep(base);
+  if (options.point >= static_cast<std::int64_t>(plan.points())) {
+    throw InputError("--point " + std::to_string(options.point) + ": this config has " +
+                     std::to_string(plan.points()) + " point" + (plan.points() == 1 ? "" : "s") +
+                     " (0 to " + std::to_string(plan.points() - 1) + ")");
+  }
+  const Parameters parameters =
+      point_parameters(base, plan, static_cast<std::size_t>(options.point));
+  const PatientSampler sampler(parameters);
+  const Patient patient =
+      sampler.sample(static_cast<std::uint64_t>(parameters.run.seed),
+                     static_cast<std::uint64_t>(options.patient));
+  EventLog log;
+  simulate_patient(parameters, patient, &log);
+  write_trace_csv(log, std::cout);
+  return kExitDone;
+}
+
+}  // namespace
+
+int run_command_line(int argc, char** argv) {
+  h5::initialise();
+  CLI::App app{"smpsim: Monte Carlo simulation of scalp micropigmentation healing"};
+  app.set_version_flag("--version", std::string("smpsim ") + kVersion + " (" + kGitCommit + ")");
+  app.require_subcommand(1);
+
+  RunOptions run;
+  CLI::App* run_command = app.add_subcommand("run", "simulate a cohort and write HDF5");
+  run.config.add_to(*run_command);
+  run_command->add_option("-o,--output", run.output, "output file (default: out/<config>.h5)");
+  run_command->add_option("--threads", run.threads, "OpenMP threads (0: every core)")
+      ->check(whole_number(0, 4096));
+  run_command->add_option("--patients", run.patients, "patients per point")
+      ->check(whole_number(1, 0xFFFFFFFF));
+  run_command->add_option("--seed", run.seed, "random seed")
+      ->check(whole_number(0, std::numeric_limits<std::int64_t>::max()));
+  run_command->add_flag("--quiet", run.quiet, "no progress, no summary");
+  run_command->add_flag("--overwrite", run.overwrite,
+                        "replace an existing output file and start over from no checkpoint");
+  run_command->add_flag("--resume", run.resume,
+                        "continue from the checkpoint an interrupted run left (or start one)");
+
+  ConfigOptions check;
+  bool explain = false;
+  CLI::App* check_command =
+      app.add_subcommand("check", "validate a config and print it fully resolved as TOML");
+  check.add_to(*check_command);
+  check_command->add_flag("--explain", explain, "comment each key: unit, range, meaning");
+
+  TraceOptions trace;
+  CLI::App* trace_command =
+      app.add_subcommand("trace", "print one patient's events as CSV: time,event,dot,region,detail");
+  trace.config.add_to(*trace_command);
+  trace_command->add_option("--patient", trace.patient, "patient id")
+      ->required()
+      ->check(whole_number(0, 0xFFFFFFFF));
+  trace_command->add_option("--point", trace.point, "sweep point")
+      ->check(whole_number(0, std::numeric_limits<std::int64_t>::max()));
+
+  for (int i = 0; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word == "--resume") continue;
+    const bool plain = word.find_first_of(" \t'\"{}[]$;&|*?") == std::string::npos;
+    run.command_line += (i ? " " : "") + (plain ? word : "'" + word + "'");
+  }
+  if (argc > 1 && argv[1][0] != '-') {
+    const std::string command = argv[1];
+    std::string names;
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+      known = known || sub->get_name() == command;
+    }
+    if (!known) {
+      std::cerr << "smpsim: error: unknown command '" << command << "'; the commands are "
+                << names << " (smpsim --help)\n";
+      return kExitBadInput;
+    }
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {  // --help, --help-all, --version
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "smpsim: error: " << e.what() << "\nRun with --help for more information.\n";
+    return kExitBadInput;
+  }
+
+  // Under MPI every rank runs `run`; `check` and `trace` are rank 0's alone. Errors are
+  // rank 0's to print: the other ranks fail the same way and say nothing.
+  const bool speaks = ranks::coordinator();
+  try {
+    if (*run_command) return run_simulation(run);
+    if (!speaks) return kExitDone;
+    if (*check_command) return check_config(check, explain);
+    if (*trace_command) return trace_patient(trace);
+  } catch (const InputError& e) {
+    if (speaks) std::cerr << "smpsim: error: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    if (speaks) std::cerr << "smpsim: error: " << e.what() << "\n";
+    return kExitRuntimeFailure;
+  }
+  return kExitDone;
+}
+
+}  // namespace smpsim

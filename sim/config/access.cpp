@@ -1,0 +1,102 @@
+#include "smpsim/config/access.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "checks.h"
+#include "smpsim/config/keys.h"
+#include "smpsim/config/suggest.h"
+#include "smpsim/model/error.h"
+#include "smpsim/model/format.h"
+
+namespace smpsim {
+
+std::optional<DistributionField> find_distribution_field(const Parameters& parameters,
+                                                         std::string_view dotted) {
+  const auto dot = dotted.rfind('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  const ConfigKey* owner = find_key(dotted.substr(0, dot));
+  if (!owner || !std::holds_alternative<Distribution& (*)(Parameters&)>(owner->access)) {
+    return std::nullopt;
+  }
+  const Distribution& d =
+      std::get<Distribution& (*)(Parameters&)>(owner->access)(const_cast<Parameters&>(parameters));
+  const auto index = d.field_index(dotted.substr(dot + 1));
+  if (!index) return std::nullopt;
+  return DistributionField{owner, *index};
+}
+
+namespace {
+
+// Every key a user may write: the table's keys and the fields of the current distributions.
+std::vector<std::string> writable_keys(const Parameters& parameters) {
+  std::vector<std::string> names;
+  for (const ConfigKey& k : config_keys()) {
+    const std::string section = k.key.substr(0, k.key.find('.'));
+    if (std::find(names.begin(), names.end(), section) == names.end()) names.push_back(section);
+    names.push_back(k.key);
+    if (auto access = std::get_if<Distribution& (*)(Parameters&)>(&k.access)) {
+      for (std::string_view field : (*access)(const_cast<Parameters&>(parameters)).field_names()) {
+        names.push_back(k.key + "." + std::string(field));
+      }
+    }
+  }
+  return names;
+}
+
+}  // namespace
+
+std::string unknown_key_message(std::string_view key, const Parameters& parameters) {
+  return "unknown key " + in_quotes(key) + did_you_mean(key, writable_keys(parameters));
+}
+
+double get_number(const Parameters& parameters, std::string_view key) {
+  if (auto field = find_distribution_field(parameters, key)) {
+    return std::get<Distribution& (*)(Parameters&)>(field->key->access)(
+               const_cast<Parameters&>(parameters))
+        .field(field->field);
+  }
+  const ConfigKey* spec = find_key(key);
+  if (!spec) throw InputError(unknown_key_message(key, parameters));
+  auto& p = const_cast<Parameters&>(parameters);
+  if (auto access = std::get_if<double& (*)(Parameters&)>(&spec->access)) return (*access)(p);
+  if (auto access = std::get_if<std::int64_t& (*)(Parameters&)>(&spec->access)) {
+    return static_cast<double>((*access)(p));
+  }
+  throw InputError(std::string(key) + ": not a numeric key (a sweep or range needs a number or a "
+                                      "distribution's field such as patient.itch.mean)");
+}
+
+void set_number(Parameters& parameters, std::string_view key, double value) {
+  const std::string where(key);
+  if (auto field = find_distribution_field(parameters, key)) {
+    Distribution& d = std::get<Distribution& (*)(Parameters&)>(field->key->access)(parameters);
+    d.set_field(field->field, value);
+    check_distribution(d, field->key->bounds, "value " + format_short(value), key);
+    return;
+  }
+  const ConfigKey* spec = find_key(key);
+  if (!spec) throw InputError(unknown_key_message(key, parameters));
+  if (auto access = std::get_if<double& (*)(Parameters&)>(&spec->access)) {
+    check_bounds(spec->bounds, value, "value " + format_short(value), key);
+    (*access)(parameters) = value;
+    return;
+  }
+  if (auto access = std::get_if<std::int64_t& (*)(Parameters&)>(&spec->access)) {
+    if (value != std::floor(value)) {
+      fail("value " + format_short(value), key, "expected an integer");
+    }
+    // Only a double below 2^63 in magnitude converts to an int64.
+    if (!(std::abs(value) < 9223372036854775808.0) ||
+        !integer_in_bounds(spec->bounds, static_cast<std::int64_t>(value))) {
+      fail("value " + format_short(value), key,
+           "must be " + describe_integer_bounds(spec->bounds) + ", got " + format_short(value));
+    }
+    (*access)(parameters) = static_cast<std::int64_t>(value);
+    return;
+  }
+  throw InputError(std::string(key) + ": not a numeric key (a sweep or range needs a number or a "
+                                      "distribution's field such as patient.itch.mean)");
+}
+
+}  // namespace smpsim

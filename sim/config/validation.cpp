@@ -1,0 +1,176 @@
+#include "smpsim/config/validation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "smpsim/config/access.h"
+#include "smpsim/config/keys.h"
+#include "smpsim/config/suggest.h"
+#include "smpsim/model/error.h"
+#include "smpsim/model/format.h"
+#include "smpsim/model/outcomes.h"
+#include "smpsim/model/patient.h"
+
+namespace smpsim {
+
+double sweep_points(const SweepSpec& sweep) {
+  const double d = static_cast<double>(sweep.parameters.size());
+  const double samples = static_cast<double>(sweep.samples);
+  if (sweep.method == "none") return 1;
+  if (sweep.method == "lhs") return samples;
+  if (sweep.method == "sobol") return samples * (d + 2);
+  if (sweep.method == "morris") return samples * (d + 1);
+  double points = 1;  // grid: every combination of the value lists
+  for (const SweptParameter& swept : sweep.parameters) {
+    points *= static_cast<double>(swept.values.size());
+  }
+  return points;
+}
+
+namespace {
+
+void validate_sweep(const Parameters& p) {
+  const SweepSpec& sweep = p.sweep;
+  if (sweep.method == "none") {
+    if (sweep.samples != 0) {
+      throw InputError("sweep.samples: has no effect without a sweep method; set sweep.method");
+    }
+    if (!sweep.parameters.empty()) {
+      throw InputError("sweep.parameters: parameters are given but sweep.method is \"none\"; set "
+                       "sweep.method to grid, lhs, sobol or morris");
+    }
+    return;
+  }
+  if (sweep.parameters.empty()) {
+    throw InputError("sweep.parameters: sweep.method = \"" + sweep.method +
+                     "\" needs at least one swept parameter");
+  }
+  const bool grid = sweep.method == "grid";
+  std::vector<std::string> seen;
+  for (const SweptParameter& swept : sweep.parameters) {
+    const std::string name = "sweep.parameters." + swept.key;
+    if (std::find(seen.begin(), seen.end(), swept.key) != seen.end()) {
+      throw InputError(name + ": swept twice");
+    }
+    seen.push_back(swept.key);
+    if (swept.key.starts_with("sweep.")) {
+      throw InputError(name + ": a sweep cannot sweep its own keys");
+    }
+    try {
+      get_number(p, swept.key);
+      Parameters trial = p;
+      if (grid && swept.values.empty()) {
+        throw InputError("a grid sweep needs a list of values, e.g. [1.0, 2.0]");
+      }
+      if (!grid && !swept.values.empty()) {
+        throw InputError((sweep.method == "lhs" ? "an " : "a ") + sweep.method +
+                         " sweep needs a range {low = a, high = b}");
+      }
+      for (double value : grid ? swept.values : std::vector<double>{swept.low, swept.high}) {
+        set_number(trial, swept.key, value);
+      }
+    } catch (const InputError& e) {
+      throw InputError(name + ": " + e.what());
+    }
+  }
+  const std::int64_t least = sweep.method == "lhs" ? 1 : 2;
+  if (!grid && sweep.samples < least) {
+    const char* what = sweep.method == "lhs" ? "points" : sweep.method == "sobol" ? "base samples"
+                                                                                  : "trajectories";
+    throw InputError("sweep.samples: " + std::string(sweep.method == "lhs" ? "an " : "a ") +
+                     sweep.method + " sweep needs samples >= " + std::to_string(least) + " (" +
+                     what + "), got " + std::to_string(sweep.samples));
+  }
+  if (grid && sweep.samples != 0) {
+    throw InputError("sweep.samples: has no effect on a grid sweep (its points are the product "
+                     "of the value lists); remove it");
+  }
+  static const Parameters defaults = default_parameters();
+  if (sweep.method != "morris" && sweep.levels != defaults.sweep.levels) {
+    throw InputError("sweep.levels: has no effect on a " + sweep.method + " sweep (morris only)");
+  }
+  if (sweep.method != "sobol" && sweep.method != "morris" &&
+      sweep.bootstrap != defaults.sweep.bootstrap) {
+    throw InputError("sweep.bootstrap: has no effect on a " + sweep.method +
+                     " sweep (sobol and morris only)");
+  }
+  // Counted before any point is made: a typo must not ask for 10^10 of them.
+  const double points = sweep_points(sweep);
+  if (points > static_cast<double>(kMaxSweepPoints)) {
+    char count[32];
+    std::snprintf(count, sizeof count, "%.0f", points);
+    throw InputError("sweep.parameters: the sweep would have " + std::string(count) +
+                     " points; at most " + std::to_string(kMaxSweepPoints) + " are allowed");
+  }
+}
+
+void validate_convergence(const Parameters& p) {
+  const ConvergenceSpec& c = p.convergence;
+  std::vector<std::string> names;
+  for (const OutcomeInfo& outcome : kOutcomes) names.emplace_back(outcome.name);
+  for (const std::string& outcome : c.outcomes) {
+    if (std::find(names.begin(), names.end(), outcome) == names.end()) {
+      const std::string hint = did_you_mean(outcome, names);
+      throw InputError("convergence.outcomes: unknown outcome " + in_quotes(outcome) + hint);
+    }
+  }
+  if (!c.enabled()) {
+    static const ConvergenceSpec defaults = default_parameters().convergence;
+    if (c.rel_half_width != 0 || c.abs_half_width != 0 || c.batch != defaults.batch ||
+        c.max_patients != defaults.max_patients) {
+      throw InputError("convergence.outcomes: convergence settings are given but no outcomes to "
+                       "converge; list them, e.g. outcomes = [\"final_coverage\"]");
+    }
+    return;
+  }
+  if ((c.rel_half_width > 0) == (c.abs_half_width > 0)) {
+    throw InputError("convergence.rel_half_width: give exactly one target, rel_half_width or "
+                     "abs_half_width, > 0");
+  }
+  if (c.batch > c.max_patients) {
+    throw InputError("convergence.batch: must not exceed convergence.max_patients (" +
+                     std::to_string(c.batch) + " > " + std::to_string(c.max_patients) + ")");
+  }
+}
+
+}  // namespace
+
+void validate(const Parameters& p) {
+  validate_point(p);
+  validate_sweep(p);
+}
+
+void validate_point(const Parameters& p) {
+  const Protocol& protocol = p.protocol;
+  if (protocol.required_sessions() > protocol.max_sessions) {
+    throw InputError("protocol.min_sessions: must not exceed protocol.max_sessions (" +
+                     std::to_string(protocol.min_sessions) + " > " +
+                     std::to_string(protocol.max_sessions) + ")");
+  }
+  if (protocol.max_sessions > 1 && protocol.assess_day >= protocol.session_gap_days()) {
+    throw InputError(
+        "protocol.assess_day: the examination must come before the next session: assess_day (" +
+        format_short(protocol.assess_day) + ") must be < max(gap_days, min_gap_days) (" +
+        format_short(protocol.session_gap_days()) + ")");
+  }
+  if (protocol.final_day < protocol.assess_day) {
+    throw InputError("protocol.final_day: the final look comes after the last examination: "
+                     "final_day (" + format_short(protocol.final_day) + ") must be >= assess_day (" +
+                     format_short(protocol.assess_day) + ")");
+  }
+  const auto side = static_cast<std::int64_t>(std::llround(std::sqrt(
+      static_cast<double>(p.technician.regions))));
+  if (side * side != p.technician.regions) {
+    throw InputError("technician.regions: must be a square number (a side x side grid), got " +
+                     std::to_string(p.technician.regions));
+  }
+  if (p.technician.regions > p.technician.dots_per_session) {
+    throw InputError("technician.regions: must not exceed technician.dots_per_session (" +
+                     std::to_string(p.technician.regions) + " > " +
+                     std::to_string(p.technician.dots_per_session) + ")");
+  }
+  correlation_matrix(p);  // throws when not positive definite
+  validate_convergence(p);
+}
+}  // namespace smpsim

@@ -1,0 +1,258 @@
+#include "smpsim/io/writer.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+
+#include "smpsim/io/build_info.h"
+#include "smpsim/model/error.h"
+#include "smpsim/model/observation.h"
+
+namespace smpsim {
+
+namespace {
+
+constexpr std::int32_t kFormatVersion = 1;
+constexpr std::size_t kTableChunkRows = 4096;
+constexpr std::size_t kDailyChunkRows = 256;
+
+std::string utc_now() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+}  // namespace
+
+void check_output_path(const std::string& path, bool replace) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  if (fs::exists(status)) {
+    if (!fs::is_regular_file(status)) {
+      throw IoError(path + ": cannot write the output: " +
+                    (fs::is_directory(status) ? "it is a directory" : "it is not a regular file"));
+    }
+    if (!replace) throw InputError(path + ": the output file exists; pass --overwrite to replace it");
+  }
+  const fs::path directory = fs::path(path).parent_path().empty() ? fs::path(".")
+                                                                  : fs::path(path).parent_path();
+  if (!fs::exists(directory, error)) {
+    throw IoError(path + ": cannot write the output: directory " + directory.string() +
+                  " does not exist");
+  }
+  if (!fs::is_directory(directory, error)) {
+    throw IoError(path + ": cannot write the output: " + directory.string() +
+                  " is not a directory");
+  }
+  if (::access(directory.c_str(), W_OK) != 0) {
+    throw IoError(path + ": cannot write the output: directory " + directory.string() +
+                  " is not writable");
+  }
+  // The side names (.partial, .checkpoint) must fit too.
+  const long longest = ::pathconf(directory.c_str(), _PC_NAME_MAX);
+  const std::size_t name = fs::path(path).filename().string().size() + std::strlen(".checkpoint");
+  if (longest > 0 && name > static_cast<std::size_t>(longest)) {
+    throw IoError(path + ": cannot write the output: file name too long (with .checkpoint, " +
+                  std::to_string(name) + " characters; at most " + std::to_string(longest) + ")");
+  }
+}
+
+bool is_complete_output(const std::string& path) {
+  if (H5Fis_hdf5(path.c_str()) <= 0) return false;
+  try {
+    const h5::Handle file = h5::open_file(path, false);
+    return h5::read_attribute<std::int32_t>(file, "complete") == 1;
+  } catch (const IoError&) {
+    return false;
+  }
+}
+
+std::string point_group(std::int64_t point) {
+  char name[32];
+  std::snprintf(name, sizeof name, "/points/%06lld", static_cast<long long>(point));
+  return name;
+}
+
+// The open datasets of the point being written.
+struct ResultWriter::Point {
+  h5::Handle group;
+  h5::AppendableDataset patients;
+  h5::AppendableDataset sessions;
+  std::vector<h5::AppendableDataset> daily;
+};
+
+ResultWriter::ResultWriter(std::string path, const RunInfo& info) : path_(std::move(path)) {
+  file_ = h5::create_file(partial_path());
+  h5::write_attribute(file_, "format_version", kFormatVersion);
+  h5::write_attribute(file_, "smpsim_version", kVersion);
+  h5::write_attribute(file_, "git_commit", kGitCommit);
+  h5::write_attribute(file_, "seed", info.seed);
+  h5::write_attribute(file_, "config", info.config_toml);
+  h5::write_attribute(file_, "complete", std::int32_t{0});
+  h5::write_attribute(file_, "created_utc", utc_now());
+  h5::write_attribute(file_, "n_points", info.points);
+  h5::write_attribute(file_, "threads_used", info.threads_used);
+  h5::write_attribute(file_, "ranks_used", info.ranks_used);
+  h5::write_attribute(file_, "sweep_method", info.sweep_method);
+
+  patient_layout_.add<std::int64_t>("patient_id");
+  for (std::string_view name : kAttributeNames) patient_layout_.add<double>(std::string(name));
+  for (const OutcomeInfo& outcome : kOutcomes) {
+    switch (outcome.kind) {
+      case OutcomeKind::kReal: patient_layout_.add<double>(std::string(outcome.name)); break;
+      case OutcomeKind::kCount: patient_layout_.add<std::int32_t>(std::string(outcome.name)); break;
+      case OutcomeKind::kFlag: patient_layout_.add<std::int8_t>(std::string(outcome.name)); break;
+    }
+  }
+  session_layout_.add<std::int64_t>("patient_id");
+  session_layout_.add<std::int32_t>("session");
+  session_layout_.add<double>("day");
+  session_layout_.add<std::int32_t>("dots");
+  session_layout_.add<double>("coverage_at_exam");
+  session_layout_.add<double>("patchiness_at_exam");
+  session_layout_.add<double>("hair_mm_at_exam");
+}
+
+ResultWriter::~ResultWriter() = default;  // an unfinished file keeps complete = 0
+
+void ResultWriter::begin_point(std::int64_t point, const std::vector<std::string>& parameter_names,
+                               const std::vector<double>& parameter_values, std::size_t days) {
+  h5::Handle group = h5::create_group(file_, point_group(point));
+  for (std::size_t i = 0; i < parameter_names.size(); ++i) {
+    h5::write_attribute(group, parameter_names[i], parameter_values[i]);
+  }
+  h5::AppendableDataset patients(group, "patients", patient_layout_, kTableChunkRows);
+  h5::AppendableDataset sessions(group, "sessions", session_layout_, kTableChunkRows);
+  std::vector<h5::AppendableDataset> daily;
+  if (days > 0) {
+    const h5::Handle daily_group = h5::create_group(group, "daily");
+    for (std::string_view name : kDailyNames) {
+      daily.emplace_back(daily_group, std::string(name), H5T_NATIVE_FLOAT, days, kDailyChunkRows);
+    }
+  }
+  point_ = std::make_unique<Point>(
+      Point{std::move(group), std::move(patients), std::move(sessions), std::move(daily)});
+}
+
+void ResultWriter::append(std::span<const PatientResult> patients) {
+  Point& point = *point_;
+  h5::TableRows patient_rows(patient_layout_), session_rows(session_layout_);
+  for (const PatientResult& result : patients) {
+    const auto id = static_cast<std::int64_t>(result.patient.id);
+    patient_rows.put(id);
+    for (double value : result.patient.attributes) patient_rows.put(value);
+    for (std::size_t i = 0; i < kOutcomeCount; ++i) {
+      const double value = result.outcomes[i];
+      switch (kOutcomes[i].kind) {
+        case OutcomeKind::kReal: patient_rows.put(value); break;
+        case OutcomeKind::kCount: patient_rows.put(static_cast<std::int32_t>(value)); break;
+        case OutcomeKind::kFlag: patient_rows.put(static_cast<std::int8_t>(value)); break;
+      }
+    }
+    for (const SessionRecord& s : result.sessions) {
+      session_rows.put(id).put(s.session).put(s.day).put(s.dots).put(s.coverage_at_exam)
+          .put(s.patchiness_at_exam).put(s.hair_mm_at_exam);
+    }
+  }
+  point.patients.append(patient_rows.data(), patient_rows.size());
+  point.sessions.append(session_rows.data(), session_rows.size());
+
+  std::vector<float> block;
+  for (std::size_t s = 0; s < point.daily.size(); ++s) {
+    block.clear();
+    for (const PatientResult& result : patients) {
+      const auto series = result.daily.series(static_cast<Daily>(s));
+      block.insert(block.end(), series.begin(), series.end());
+    }
+    point.daily[s].append(block.data(), patients.size());
+  }
+}
+
+void ResultWriter::end_point() { point_.reset(); }
+
+OutcomeColumns ResultWriter::read_outcomes(std::int64_t point) const {
+  const h5::Handle table = h5::open_dataset(file_, point_group(point) + "/patients");
+  OutcomeColumns columns;
+  for (std::size_t i = 0; i < kOutcomeCount; ++i) {
+    columns[i] = h5::read_column(table, std::string(kOutcomes[i].name));
+  }
+  return columns;
+}
+
+void ResultWriter::write_summary(const SummaryLayout& layout,
+                                 const std::vector<PointSummary>& points) {
+  const std::size_t max_sessions = points.empty() ? 0 : points.front().session_shares.size();
+  h5::TableLayout columns;
+  columns.add<std::int64_t>("point");
+  for (const std::string& name : layout.parameter_names) columns.add<double>(name);
+  columns.add<std::int64_t>("n_patients");
+  if (layout.convergence) columns.add<std::int8_t>("converged");
+  for (const OutcomeInfo& outcome : kOutcomes) {
+    std::vector<std::string> statistics = {"_mean", "_sem", "_p05", "_p50", "_p95"};
+    if (layout.convergence) statistics.push_back("_half_width");
+    if (layout.baseline) statistics.insert(statistics.end(), {"_diff_mean", "_diff_sem"});
+    for (const std::string& statistic : statistics) {
+      columns.add<double>(std::string(outcome.name) + statistic);
+    }
+  }
+  for (std::size_t s = 1; s <= max_sessions; ++s) {
+    columns.add<double>("sessions_share_" + std::to_string(s));
+  }
+  h5::TableRows rows(columns);
+  for (const PointSummary& summary : points) {
+    rows.put(summary.point);
+    for (double value : summary.parameter_values) rows.put(value);
+    rows.put(summary.patients);
+    if (layout.convergence) rows.put(static_cast<std::int8_t>(summary.converged));
+    for (const OutcomeSummary& s : summary.outcomes) {
+      rows.put(s.mean).put(s.sem).put(s.p05).put(s.p50).put(s.p95);
+      if (layout.convergence) rows.put(kNormal95 * s.sem);
+      if (layout.baseline) rows.put(s.diff_mean).put(s.diff_sem);
+    }
+    for (std::size_t s = 0; s < max_sessions; ++s) rows.put(summary.session_shares[s]);
+  }
+  h5::AppendableDataset table(file_, "summary", columns, std::max<std::size_t>(rows.size(), 1));
+  table.append(rows.data(), rows.size());
+}
+
+void ResultWriter::write_sensitivity(const SensitivityTable& sensitivity) {
+  constexpr std::size_t kNameLength = 64;
+  h5::TableLayout columns;
+  columns.add_string("parameter", kNameLength);
+  columns.add_string("outcome", kNameLength);
+  for (const std::string& name : sensitivity.columns) columns.add<double>(name);
+  h5::TableRows rows(columns);
+  for (const SensitivityTable::Row& row : sensitivity.rows) {
+    rows.put_string(row.parameter).put_string(row.outcome);
+    for (double value : row.values) rows.put(value);
+  }
+  h5::AppendableDataset table(file_, "sensitivity", columns,
+                              std::max<std::size_t>(rows.size(), 1));
+  table.append(rows.data(), rows.size());
+}
+
+void ResultWriter::finish() {
+  h5::write_attribute(file_, "complete", std::int32_t{1});
+  if (H5Fflush(file_, H5F_SCOPE_GLOBAL) < 0) {
+    throw IoError(partial_path() + ": cannot write: " + std::strerror(errno ? errno : EIO));
+  }
+  file_.close();
+  std::error_code error;
+  std::filesystem::rename(partial_path(), path_, error);
+  if (error) {
+    // Not given its name, the file must not claim to be complete.
+    h5::write_attribute(h5::open_file(partial_path(), true), "complete", std::int32_t{0});
+    throw IoError(partial_path() + ": cannot rename to " + path_ + ": " + error.message());
+  }
+}
+
+}  // namespace smpsim

@@ -1,0 +1,292 @@
+#include "smpsim/model/distributions.h"
+
+#include <boost/math/distributions/beta.hpp>
+#include <boost/math/distributions/gamma.hpp>
+#include <boost/math/distributions/lognormal.hpp>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/random/beta_distribution.hpp>
+#include <boost/random/gamma_distribution.hpp>
+#include <boost/random/lognormal_distribution.hpp>
+#include <boost/random/normal_distribution.hpp>
+#include <boost/random/uniform_real_distribution.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+#include "smpsim/model/format.h"
+#include "smpsim/model/rng.h"
+
+namespace smpsim {
+
+namespace {
+
+using Fields = std::array<std::string_view, Distribution::kMaxFields>;
+
+struct KindInfo {
+  DistributionKind kind;
+  std::string_view name;
+  std::size_t field_count;
+  Fields fields;
+};
+
+constexpr std::array<KindInfo, 7> kKinds = {{
+    {DistributionKind::kConstant, "constant", 1, {"value"}},
+    {DistributionKind::kNormal, "normal", 2, {"mean", "sd"}},
+    {DistributionKind::kTruncNormal, "truncnormal", 4, {"mean", "sd", "low", "high"}},
+    {DistributionKind::kLogNormal, "lognormal", 2, {"median", "sigma"}},
+    {DistributionKind::kUniform, "uniform", 2, {"low", "high"}},
+    {DistributionKind::kGamma, "gamma", 2, {"mean", "sd"}},
+    {DistributionKind::kBeta, "beta", 2, {"a", "b"}},
+}};
+
+constexpr std::array<std::string_view, 7> kKindNames = {
+    "constant", "normal", "truncnormal", "lognormal", "uniform", "gamma", "beta"};
+
+const KindInfo& info(DistributionKind kind) { return kKinds[static_cast<std::size_t>(kind)]; }
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// Gamma given by mean and sd, as Boost's shape and scale.
+double gamma_shape(double mean, double sd) { return (mean / sd) * (mean / sd); }
+double gamma_scale(double mean, double sd) { return sd * sd / mean; }
+
+// Standard normal quantile from a lower-tail probability p and its complement q.
+double standard_normal_quantile(double p, double q) {
+  const boost::math::normal unit;
+  return p < 0.5 ? boost::math::quantile(unit, p)
+                 : boost::math::quantile(boost::math::complement(unit, q));
+}
+
+template <class BoostDist>
+double quantile_of(const BoostDist& dist, double p, double q) {
+  return p < 0.5 ? boost::math::quantile(dist, p)
+                 : boost::math::quantile(boost::math::complement(dist, q));
+}
+
+}  // namespace
+
+double standard_normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+
+std::string_view kind_name(DistributionKind kind) { return info(kind).name; }
+
+std::optional<DistributionKind> parse_kind(std::string_view name) {
+  for (const KindInfo& k : kKinds) {
+    if (k.name == name) return k.kind;
+  }
+  return std::nullopt;
+}
+
+std::span<const std::string_view> kind_names() { return kKindNames; }
+
+Distribution::Distribution(DistributionKind kind, std::array<double, kMaxFields> fields)
+    : kind_(kind), fields_(fields) {}
+
+Distribution Distribution::constant(double value) {
+  return {DistributionKind::kConstant, {value}};
+}
+Distribution Distribution::normal(double mean, double sd) {
+  return {DistributionKind::kNormal, {mean, sd}};
+}
+Distribution Distribution::trunc_normal(double mean, double sd, double low, double high) {
+  return {DistributionKind::kTruncNormal, {mean, sd, low, high}};
+}
+Distribution Distribution::log_normal(double median, double sigma) {
+  return {DistributionKind::kLogNormal, {median, sigma}};
+}
+Distribution Distribution::uniform(double low, double high) {
+  return {DistributionKind::kUniform, {low, high}};
+}
+Distribution Distribution::gamma(double mean, double sd) {
+  return {DistributionKind::kGamma, {mean, sd}};
+}
+Distribution Distribution::beta(double a, double b) { return {DistributionKind::kBeta, {a, b}}; }
+
+std::span<const std::string_view> Distribution::field_names() const {
+  const KindInfo& k = info(kind_);
+  return std::span<const std::string_view>(k.fields.data(), k.field_count);
+}
+
+std::optional<std::size_t> Distribution::field_index(std::string_view name) const {
+  const auto names = field_names();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == name) return i;
+  }
+  return std::nullopt;
+}
+
+std::string Distribution::invalid_reason() const {
+  const auto names = field_names();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (!std::isfinite(fields_[i])) return std::string(names[i]) + " must be a finite number";
+  }
+  const auto& f = fields_;
+  switch (kind_) {
+    case DistributionKind::kConstant:
+      return {};
+    case DistributionKind::kNormal:
+    case DistributionKind::kGamma:
+      if (f[1] <= 0) return "sd must be > 0 (use dist = \"constant\" for a fixed value)";
+      if (kind_ == DistributionKind::kGamma && f[0] <= 0) return "mean must be > 0";
+      return {};
+    case DistributionKind::kTruncNormal: {
+      if (f[1] <= 0) return "sd must be > 0 (use dist = \"constant\" for a fixed value)";
+      if (f[2] >= f[3]) return "low must be < high";
+      // Both bounds more than 30 sd on one side of the mean leave no probability to sample.
+      const double alpha = (f[2] - f[0]) / f[1], beta = (f[3] - f[0]) / f[1];
+      if (alpha > 30 || beta < -30) return "[low, high] lies more than 30 sd from the mean";
+      return {};
+    }
+    case DistributionKind::kLogNormal:
+      if (f[0] <= 0) return "median must be > 0";
+      if (f[1] <= 0) return "sigma must be > 0 (use dist = \"constant\" for a fixed value)";
+      if (f[1] > 10) return "sigma must be <= 10";
+      return {};
+    case DistributionKind::kUniform:
+      if (f[0] >= f[1]) return "low must be < high (use dist = \"constant\" for a fixed value)";
+      return {};
+    case DistributionKind::kBeta:
+      if (f[0] <= 0 || f[1] <= 0) return "a and b must be > 0";
+      return {};
+  }
+  return {};
+}
+
+double Distribution::lower() const {
+  switch (kind_) {
+    case DistributionKind::kConstant: return fields_[0];
+    case DistributionKind::kNormal: return -kInf;
+    case DistributionKind::kTruncNormal: return fields_[2];
+    case DistributionKind::kUniform: return fields_[0];
+    case DistributionKind::kLogNormal:
+    case DistributionKind::kGamma:
+    case DistributionKind::kBeta: return 0.0;
+  }
+  return -kInf;
+}
+
+double Distribution::upper() const {
+  switch (kind_) {
+    case DistributionKind::kConstant: return fields_[0];
+    case DistributionKind::kTruncNormal: return fields_[3];
+    case DistributionKind::kUniform: return fields_[1];
+    case DistributionKind::kBeta: return 1.0;
+    case DistributionKind::kNormal:
+    case DistributionKind::kLogNormal:
+    case DistributionKind::kGamma: return kInf;
+  }
+  return kInf;
+}
+
+double Distribution::mean() const {
+  const auto& f = fields_;
+  switch (kind_) {
+    case DistributionKind::kConstant: return f[0];
+    case DistributionKind::kNormal:
+    case DistributionKind::kGamma: return f[0];
+    case DistributionKind::kTruncNormal: {
+      const double a = (f[2] - f[0]) / f[1], b = (f[3] - f[0]) / f[1];
+      const boost::math::normal unit;
+      const double mass = standard_normal_cdf(b) - standard_normal_cdf(a);
+      return f[0] + f[1] * (boost::math::pdf(unit, a) - boost::math::pdf(unit, b)) / mass;
+    }
+    case DistributionKind::kLogNormal: return f[0] * std::exp(0.5 * f[1] * f[1]);
+    case DistributionKind::kUniform: return 0.5 * (f[0] + f[1]);
+    case DistributionKind::kBeta: return f[0] / (f[0] + f[1]);
+  }
+  return 0;
+}
+
+double Distribution::variance() const {
+  const auto& f = fields_;
+  switch (kind_) {
+    case DistributionKind::kConstant: return 0;
+    case DistributionKind::kNormal:
+    case DistributionKind::kGamma: return f[1] * f[1];
+    case DistributionKind::kTruncNormal: {
+      const double a = (f[2] - f[0]) / f[1], b = (f[3] - f[0]) / f[1];
+      const boost::math::normal unit;
+      const double mass = standard_normal_cdf(b) - standard_normal_cdf(a);
+      const double pa = boost::math::pdf(unit, a), pb = boost::math::pdf(unit, b);
+      const double ta = std::isfinite(a) ? a * pa : 0.0, tb = std::isfinite(b) ? b * pb : 0.0;
+      const double shift = (pa - pb) / mass;
+      return f[1] * f[1] * (1 + (ta - tb) / mass - shift * shift);
+    }
+    case DistributionKind::kLogNormal: {
+      const double s2 = f[1] * f[1];
+      return (std::exp(s2) - 1) * f[0] * f[0] * std::exp(s2);
+    }
+    case DistributionKind::kUniform: return (f[1] - f[0]) * (f[1] - f[0]) / 12;
+    case DistributionKind::kBeta: {
+      const double n = f[0] + f[1];
+      return f[0] * f[1] / (n * n * (n + 1));
+    }
+  }
+  return 0;
+}
+
+double Distribution::sample(RandomStream& stream) const {
+  const auto& f = fields_;
+  switch (kind_) {
+    case DistributionKind::kConstant: return f[0];
+    case DistributionKind::kNormal: return boost::random::normal_distribution<double>(f[0], f[1])(stream);
+    case DistributionKind::kTruncNormal: {
+      // Inverse CDF on the truncated interval: one uniform, no rejection loop.
+      const double u = stream.uniform();
+      return quantile(u, 1 - u);
+    }
+    case DistributionKind::kLogNormal:
+      return boost::random::lognormal_distribution<double>(std::log(f[0]), f[1])(stream);
+    case DistributionKind::kUniform:
+      return boost::random::uniform_real_distribution<double>(f[0], f[1])(stream);
+    case DistributionKind::kGamma:
+      return boost::random::gamma_distribution<double>(gamma_shape(f[0], f[1]),
+                                                       gamma_scale(f[0], f[1]))(stream);
+    case DistributionKind::kBeta: return boost::random::beta_distribution<double>(f[0], f[1])(stream);
+  }
+  return f[0];
+}
+
+double Distribution::quantile(double p, double q) const {
+  const auto& f = fields_;
+  switch (kind_) {
+    case DistributionKind::kConstant: return f[0];
+    case DistributionKind::kNormal: return f[0] + f[1] * standard_normal_quantile(p, q);
+    case DistributionKind::kTruncNormal: {
+      // Work in the tail the interval lies in, so a truncation far from the mean stays exact.
+      const double a = (f[2] - f[0]) / f[1], b = (f[3] - f[0]) / f[1];
+      double x;
+      if (a > 0) {  // mirror: upper-tail probabilities of the interval [a, b]
+        const double qa = standard_normal_cdf(-a), qb = standard_normal_cdf(-b);
+        const double tail = qb + q * (qa - qb);
+        x = -standard_normal_quantile(tail, 1 - tail);
+      } else {
+        const double pa = standard_normal_cdf(a), pb = standard_normal_cdf(b);
+        const double lower_tail = pa + p * (pb - pa);
+        x = standard_normal_quantile(lower_tail, 1 - lower_tail);
+      }
+      return std::clamp(f[0] + f[1] * x, f[2], f[3]);
+    }
+    case DistributionKind::kLogNormal:
+      return f[0] * std::exp(f[1] * standard_normal_quantile(p, q));
+    case DistributionKind::kUniform: return f[0] + p * (f[1] - f[0]);
+    case DistributionKind::kGamma:
+      return quantile_of(boost::math::gamma_distribution<double>(gamma_shape(f[0], f[1]),
+                                                                 gamma_scale(f[0], f[1])),
+                         p, q);
+    case DistributionKind::kBeta:
+      return quantile_of(boost::math::beta_distribution<double>(f[0], f[1]), p, q);
+  }
+  return f[0];
+}
+
+std::string Distribution::to_toml() const {
+  std::string text = "{ dist = \"" + std::string(kind_name(kind_)) + "\"";
+  const auto names = field_names();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    text += ", " + std::string(names[i]) + " = " + format_number(fields_[i]);
+  }
+  return text + " }";
+}
+
+}  // namespace smpsim

@@ -1,0 +1,234 @@
+#include "smpsim/model/observation.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+
+#include "smpsim/model/parameters.h"
+#include "smpsim/model/look_table.h"
+#include "smpsim/model/patient.h"
+
+namespace smpsim {
+
+namespace {
+
+constexpr double kRednessResolved = 0.1;   // MODEL.md §5
+constexpr double kScabsCleared = 0.05;
+
+double observation_time(std::size_t day) { return static_cast<double>(day) + 0.5; }
+
+// The first observation day at or after time t (t_k = k + 0.5 >= t).
+std::size_t first_day_at(double t) {
+  if (t <= 0.5) return 0;
+  const auto day = static_cast<std::size_t>(t - 0.5);  // floor, t > 0.5
+  return static_cast<double>(day) + 0.5 < t ? day + 1 : day;
+}
+
+// The session whose dots define redness, scabs and open at t: the latest one started by t.
+std::size_t latest_session(std::span<const double> session_starts, double t) {
+  std::size_t latest = 0;
+  for (std::size_t j = 0; j < session_starts.size(); ++j) {
+    if (session_starts[j] <= t) latest = j;
+  }
+  return latest;
+}
+
+// Counts among the latest session's punctured dots: inflamed, under a scab, not closed.
+struct WoundCounts {
+  std::int64_t punctured = 0;
+  std::int64_t inflamed = 0;
+  std::int64_t scabbed = 0;
+  std::int64_t open = 0;
+
+  double share(std::int64_t count) const {
+    return punctured ? static_cast<double>(count) / static_cast<double>(punctured) : 0.0;
+  }
+};
+
+WoundCounts wound_counts(const Scalp& scalp, std::span<const double> session_starts, double t) {
+  const std::size_t session = latest_session(session_starts, t);
+  WoundCounts counts;
+  for (const Dot& dot : scalp.dots) {
+    if (dot.session != session || dot.puncture > t) continue;
+    ++counts.punctured;
+    counts.inflamed += t < dot.inflammation_end;
+    counts.scabbed += dot.scab_present(t);
+    counts.open += t < dot.closure;
+  }
+  return counts;
+}
+
+double coefficient_of_variation(std::span<const double> values) {
+  double mean = 0;
+  for (double v : values) mean += v;
+  mean /= static_cast<double>(values.size());
+  if (mean <= 0) return 0;  // an empty scalp is evenly empty
+  double squares = 0;
+  for (double v : values) squares += (v - mean) * (v - mean);
+  return std::sqrt(squares / static_cast<double>(values.size())) / mean;
+}
+
+}  // namespace
+
+Observer::Observer(const Parameters& parameters, const Patient& patient)
+    : optics_{parameters.optics.mu_per_um,
+              parameters.optics.hyperplasia_um,
+              parameters.optics.cap_days,
+              parameters.optics.visible_threshold *
+                  std::exp(-parameters.optics.mu_per_um * parameters.technician.target_depth_um),
+              parameters.technician.session_hours / 24,
+              patient.contrast() / static_cast<double>(parameters.kinetics.packets_per_dot),
+              parameters.optics.blowout_sharpness,
+              static_cast<std::size_t>(parameters.technician.regions)},
+      density_target_(parameters.technician.density_target),
+      dots_per_region_(parameters.technician.dots_per_region()),
+      assess_day_(parameters.protocol.assess_day),
+      hair_mm_per_day_(patient.hair_mm_per_day()),
+      hair_obscure_mm_(parameters.optics.hair_obscure_mm),
+      horizon_days_(static_cast<std::size_t>(parameters.protocol.horizon_days)),
+      prior_density_(patient.prior_density.empty()
+                         ? std::vector<double>(static_cast<std::size_t>(parameters.technician.regions), 0.0)
+                         : patient.prior_density) {}
+
+Observer::~Observer() = default;
+
+void Observer::add_session(const Scalp& scalp, std::span<const double> session_starts) {
+  if (!table_) table_ = std::make_unique<LookTable>(optics_);
+  table_->add_session(scalp, session_starts);
+}
+
+double Observer::density_of(std::size_t region, std::int64_t visible) const {
+  return prior_density_[region] + static_cast<double>(visible) / dots_per_region_;
+}
+
+ScalpSnapshot Observer::snapshot(const Scalp& scalp, std::span<const double> session_starts,
+                                 double t) {
+  LookTable& table = *table_;
+  table.bring_to(scalp, t);
+  const LookTable::Look look = table.look(session_starts, t);
+  ScalpSnapshot snapshot;
+  const std::size_t regions = prior_density_.size();
+  snapshot.region_density.resize(regions);
+  std::size_t covered = 0;
+  for (std::size_t r = 0; r < regions; ++r) {
+    snapshot.region_density[r] = density_of(r, look.visible[r]);
+    covered += snapshot.region_density[r] >= density_target_;
+  }
+  snapshot.coverage = static_cast<double>(covered) / static_cast<double>(regions);
+  snapshot.patchiness = coefficient_of_variation(snapshot.region_density);
+  snapshot.shade = look.punctured ? look.shade / static_cast<double>(look.punctured) : 0;
+  snapshot.retained =
+      look.deposited > 0
+          ? look.present / (look.deposited * static_cast<double>(scalp.packets_per_dot))
+          : 0;
+  return snapshot;
+}
+
+DailyObservations Observer::daily(const Scalp& scalp, std::span<const double> session_starts) {
+  const std::size_t days = horizon_days_ + 1;
+  const std::size_t regions = prior_density_.size();
+  DailyObservations out;
+  out.days = days;
+  out.values.assign(kDailyCount * days, 0.0f);
+
+  // Redness, scabs and open: each dot counts over the days its session is the latest one
+  // (difference arrays, one pass over the dots).
+  std::vector<std::int64_t> punctured(days + 1, 0), inflamed(days + 1, 0), scabbed(days + 1, 0),
+      open(days + 1, 0);
+  auto count_over = [&](std::vector<std::int64_t>& counts, double from, double until,
+                        std::size_t window_end) {
+    const std::size_t begin = first_day_at(from);
+    const std::size_t end = until == kNever ? window_end : std::min(first_day_at(until), window_end);
+    if (begin < end) {
+      ++counts[begin];
+      --counts[end];
+    }
+  };
+  for (const Dot& dot : scalp.dots) {
+    const std::size_t session = dot.session;
+    const std::size_t window_end = session + 1 < session_starts.size()
+                                       ? std::min(first_day_at(session_starts[session + 1]), days)
+                                       : days;
+    count_over(punctured, dot.puncture, kNever, window_end);
+    count_over(inflamed, dot.puncture, dot.inflammation_end, window_end);
+    count_over(open, dot.puncture, dot.closure, window_end);
+    if (dot.has_scab()) count_over(scabbed, dot.scab_form, dot.scab_off, window_end);
+  }
+
+  // The look, day by day: a dot's present pigment is read again on the days its packets leave.
+  LookTable& table = *table_;
+  table.bring_to(scalp, observation_time(0));  // the packets' exits as scratching left them
+  WoundCounts wounds;
+  const double packets = static_cast<double>(scalp.packets_per_dot);
+  for (std::size_t k = 0; k < days; ++k) {
+    const double t = observation_time(k);
+    if (k > 0) table.advance(t);
+    const LookTable::Look look = table.look(session_starts, t);
+    wounds.punctured += punctured[k];
+    wounds.inflamed += inflamed[k];
+    wounds.scabbed += scabbed[k];
+    wounds.open += open[k];
+    const double hair = hair_mm(t, session_starts);
+    std::size_t covered = 0;
+    for (std::size_t r = 0; r < regions; ++r) covered += density_of(r, look.visible[r]) >= density_target_;
+    const double n = static_cast<double>(look.punctured);
+    out.series(Daily::kRedness)[k] = static_cast<float>(wounds.share(wounds.inflamed));
+    out.series(Daily::kScabs)[k] = static_cast<float>(wounds.share(wounds.scabbed));
+    out.series(Daily::kOpen)[k] = static_cast<float>(wounds.share(wounds.open));
+    out.series(Daily::kRetained)[k] =
+        static_cast<float>(look.deposited > 0 ? look.present / (look.deposited * packets) : 0);
+    out.series(Daily::kShade)[k] = static_cast<float>(n > 0 ? look.shade / n : 0);
+    out.series(Daily::kSeenShade)[k] =
+        static_cast<float>(n > 0 ? look.seen / n * std::exp(-hair / hair_obscure_mm_) : 0);
+    out.series(Daily::kCoverage)[k] =
+        static_cast<float>(static_cast<double>(covered) / static_cast<double>(regions));
+    out.series(Daily::kHairMm)[k] = static_cast<float>(hair);
+  }
+  return out;
+}
+
+double Observer::hair_mm(double t, std::span<const double> session_starts) const {
+  double last_shave = -1;
+  for (std::size_t j = 0; j < session_starts.size(); ++j) {
+    const double start = session_starts[j];
+    if (start > t) break;
+    last_shave = start;
+    // The patient shaves at the end of the examination day, unless the next session came first.
+    const double after_exam = start + assess_day_ + 1;
+    const bool next_first = j + 1 < session_starts.size() && session_starts[j + 1] <= after_exam;
+    if (after_exam <= t && !next_first) last_shave = after_exam;
+  }
+  return last_shave < 0 ? 0.0 : hair_mm_per_day_ * (t - last_shave);
+}
+
+double Observer::redness_resolved_day(const Scalp& scalp,
+                                      std::span<const double> session_starts) const {
+  for (std::size_t k = 0;; ++k) {
+    const double t = observation_time(k);
+    const WoundCounts wounds = wound_counts(scalp, session_starts, t);
+    if (wounds.share(wounds.inflamed) < kRednessResolved) return t;
+  }
+}
+
+double Observer::scabs_cleared_day(const Scalp& scalp,
+                                   std::span<const double> session_starts) const {
+  // Cleared: from this day on, scabs stay below 0.05 (they form a day or two after the
+  // session, so the first days' low share does not count).
+  const double last = session_starts.back();
+  double last_scab_off = last;
+  for (const Dot& dot : scalp.dots) {
+    if (dot.has_scab()) last_scab_off = std::max(last_scab_off, dot.scab_off);
+  }
+  std::size_t k = first_day_at(last);
+  double cleared = observation_time(k);
+  for (; observation_time(k) <= last_scab_off + 1; ++k) {
+    const double t = observation_time(k);
+    const WoundCounts wounds = wound_counts(scalp, session_starts, t);
+    if (wounds.share(wounds.scabbed) >= kScabsCleared) cleared = t + 1;
+  }
+  return cleared - last;
+}
+
+}  // namespace smpsim

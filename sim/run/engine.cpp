@@ -1,0 +1,334 @@
+#include "smpsim/run/engine.h"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include <omp.h>
+
+#include "smpsim/model/error.h"
+#include "smpsim/model/patient.h"
+#include "smpsim/run/ranks.h"
+#include "smpsim/model/simulation.h"
+
+namespace smpsim {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+std::atomic<int> stop_signal{0};
+
+// Under MPI each rank's main thread is its messenger: it only passes messages (MPI is
+// "funneled"), while `threads` other threads compute. A messenger that computed too would leave
+// the other ranks waiting a whole block for an answer, or for their results to be taken (a
+// large message is sent only once the receiver takes it); one that waited in MPI would spin a
+// core. So it looks for messages every half millisecond and sleeps in between: under 1 % of a
+// core, and a request is answered within a millisecond.
+constexpr auto kMessengerPause = 500us;
+
+extern "C" void request_stop(int signal) { stop_signal.store(signal); }
+
+// SIGINT and SIGTERM (what a scheduler sends before killing) stop the run between blocks.
+class StopOnSignals {
+ public:
+  StopOnSignals() {
+    stop_signal = 0;
+    struct sigaction action {};
+    action.sa_handler = request_stop;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &previous_interrupt_);
+    sigaction(SIGTERM, &action, &previous_terminate_);
+  }
+  ~StopOnSignals() {
+    sigaction(SIGINT, &previous_interrupt_, nullptr);
+    sigaction(SIGTERM, &previous_terminate_, nullptr);
+  }
+
+ private:
+  struct sigaction previous_interrupt_ {};
+  struct sigaction previous_terminate_ {};
+};
+
+std::vector<Outcomes> outcomes_of(const std::vector<PatientResult>& results) {
+  std::vector<Outcomes> outcomes;
+  for (const PatientResult& r : results) outcomes.push_back(r.outcomes);
+  return outcomes;
+}
+
+std::string message_of(std::exception_ptr failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown error";
+  }
+}
+
+// Blocks as (point, first, count) triples and a done flag: the assignment message.
+std::vector<std::int64_t> assignment_words(const std::vector<BlockKey>& keys, bool done) {
+  std::vector<std::int64_t> words;
+  for (const BlockKey& k : keys) words.insert(words.end(), {k.point, k.first, k.count});
+  words.push_back(done ? 1 : 0);
+  return words;
+}
+
+// A message of int64 words (a request, an assignment), copied out of its possibly unaligned bytes.
+std::vector<std::int64_t> words_of(const std::vector<std::byte>& bytes) {
+  std::vector<std::int64_t> words(bytes.size() / sizeof(std::int64_t));
+  if (!words.empty()) std::memcpy(words.data(), bytes.data(), words.size() * sizeof(std::int64_t));
+  return words;
+}
+
+}  // namespace
+
+std::vector<PatientResult> simulate_block(const Parameters& p, const BlockKey& key) {
+  const PatientSampler sampler(p);
+  const auto seed = static_cast<std::uint64_t>(p.run.seed);
+  std::vector<PatientResult> results;
+  results.reserve(static_cast<std::size_t>(key.count));
+  for (std::int64_t id = key.first; id < key.first + key.count; ++id) {
+    results.push_back(simulate_patient(p, sampler.sample(seed, static_cast<std::uint64_t>(id))));
+  }
+  return results;
+}
+
+EngineRun coordinate_blocks(const std::vector<Parameters>& points, Schedule& schedule,
+                            const Checkpoint& checkpoint, const std::set<BlockKey>& committed,
+                            int threads, Progress& progress) {
+  const StopOnSignals stop_on_signals;
+  std::mutex lock;  // guards everything below
+  std::exception_ptr failure;
+  std::string failed_rank;
+  std::int64_t busy = 0;
+  int workers_running = ranks::size() - 1;
+  bool stop_sent = false;
+  double checkpoint_seconds = 0;
+  std::deque<std::pair<int, std::int64_t>> waiting_requests;  // (rank, blocks wanted)
+  auto now = [] { return std::chrono::steady_clock::now(); };
+  const bool messenger = ranks::size() > 1;
+
+  auto stopping = [&] { return failure || stop_signal != 0; };
+
+  // A finished block enters the schedule. Under the lock.
+  auto complete = [&](const BlockKey& key, std::vector<Outcomes> outcomes) {
+    schedule.complete(key, std::move(outcomes));
+    progress.set_status(schedule.status());
+    progress.advance(key.count);
+  };
+
+  // The next block to compute, reading back those the checkpoint already holds. Called with
+  // the lock held; releases it while reading.
+  auto next_to_compute = [&](std::unique_lock<std::mutex>& guard) -> std::optional<BlockKey> {
+    while (!stopping()) {
+      const std::optional<BlockKey> key = schedule.next();
+      if (!key || !committed.count(*key)) return key;
+      guard.unlock();
+      BlockKey stored;
+      std::vector<Outcomes> outcomes = outcomes_of(
+          deserialize_block(checkpoint.read(*key), stored, checkpoint.directory().string()));
+      guard.lock();
+      complete(*key, std::move(outcomes));
+    }
+    return std::nullopt;
+  };
+
+  // Rank 0's main thread also serves the other ranks: their requests, results and failures.
+  auto serve_ranks = [&](std::unique_lock<std::mutex>& guard) {
+    while (std::optional<ranks::Message> message = ranks::poll()) {
+      switch (message->tag) {
+        case ranks::Tag::kRequest:
+          waiting_requests.emplace_back(message->source, words_of(message->bytes).at(0));
+          break;
+        case ranks::Tag::kResult: {
+          guard.unlock();  // decoding and committing need nothing the lock guards
+          BlockKey key;
+          const std::vector<PatientResult> results =
+              deserialize_block(message->bytes, key, "rank " + std::to_string(message->source));
+          const auto start = now();
+          checkpoint.commit(key, message->bytes);
+          const std::chrono::duration<double> spent = now() - start;
+          guard.lock();
+          checkpoint_seconds += spent.count();
+          complete(key, outcomes_of(results));
+          break;
+        }
+        case ranks::Tag::kFailure:
+          if (!failure) {
+            failed_rank = "rank " + std::to_string(message->source) + ": ";
+            failure = std::make_exception_ptr(std::runtime_error(
+                std::string(reinterpret_cast<const char*>(message->bytes.data()),
+                            message->bytes.size())));
+          }
+          break;
+        case ranks::Tag::kBye:
+          --workers_running;
+          break;
+        default:
+          break;
+      }
+    }
+    if (stopping() && !stop_sent) {
+      for (int r = 1; r < ranks::size(); ++r) ranks::send(r, ranks::Tag::kStop, {});
+      stop_sent = true;
+    }
+    // Deal blocks to the ranks that asked; tell them when there are no more.
+    while (!waiting_requests.empty() && !stopping()) {
+      const auto [rank, wanted] = waiting_requests.front();
+      std::vector<BlockKey> dealt;
+      while (static_cast<std::int64_t>(dealt.size()) < wanted) {
+        const std::optional<BlockKey> key = next_to_compute(guard);
+        if (!key) break;
+        dealt.push_back(*key);
+      }
+      const bool done = schedule.finished();
+      if (dealt.empty() && !done) break;  // a convergence batch is still running: answer later
+      const std::vector<std::int64_t> assignment = assignment_words(dealt, done);
+      ranks::send(rank, ranks::Tag::kAssign, std::as_bytes(std::span(assignment)));
+      waiting_requests.pop_front();
+    }
+  };
+
+#pragma omp parallel num_threads(threads + (messenger ? 1 : 0))
+  {
+    // Only the main thread calls MPI ("funneled").
+    const bool main_thread = omp_get_thread_num() == 0;
+    std::unique_lock guard(lock);
+    while (true) {
+      if (main_thread) serve_ranks(guard);
+      const std::optional<BlockKey> key =
+          main_thread && messenger ? std::nullopt : next_to_compute(guard);
+      if (!key) {
+        const bool over = schedule.finished() || (stopping() && busy == 0);
+        if (over && (!main_thread || workers_running == 0)) break;
+        guard.unlock();
+        std::this_thread::sleep_for(main_thread ? kMessengerPause : 1ms);
+        guard.lock();
+        continue;
+      }
+      ++busy;
+      guard.unlock();
+      std::vector<Outcomes> outcomes;
+      std::exception_ptr error;
+      std::chrono::duration<double> committing{0};
+      try {
+        const std::vector<PatientResult> results =
+            simulate_block(points[static_cast<std::size_t>(key->point)], *key);
+        const auto start = now();
+        checkpoint.commit(*key, serialize_block(*key, results));
+        committing = now() - start;
+        outcomes = outcomes_of(results);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      guard.lock();
+      --busy;
+      checkpoint_seconds += committing.count();
+      if (!error) {
+        complete(*key, std::move(outcomes));
+      } else if (!failure) {
+        failure = error;
+        failed_rank = ranks::size() > 1 ? "rank 0: " : "";
+      }
+    }
+  }
+  if (failure) {
+    if (failed_rank.empty()) std::rethrow_exception(failure);
+    throw IoError(failed_rank + message_of(failure));
+  }
+  return {schedule.finished() ? 0 : stop_signal.load(), checkpoint_seconds};
+}
+
+EngineRun compute_dealt_blocks(const std::vector<Parameters>& points, int threads) {
+  const StopOnSignals stop_on_signals;
+  std::mutex lock;  // guards everything below
+  std::deque<BlockKey> dealt;
+  std::deque<std::vector<std::byte>> outbox;  // finished blocks for rank 0
+  std::exception_ptr failure;
+  std::int64_t busy = 0;
+  bool asked = false, no_more = false, stopped = false, failure_sent = false;
+  // Keep this many blocks in hand, so the rank never waits for rank 0 between two blocks.
+  const std::int64_t in_hand = 2 * static_cast<std::int64_t>(threads);
+
+#pragma omp parallel num_threads(threads + 1)
+  {
+    const bool main_thread = omp_get_thread_num() == 0;  // the messenger
+    std::unique_lock guard(lock);
+    while (true) {
+      if (main_thread) {
+        while (!outbox.empty()) {
+          const std::vector<std::byte> block = std::move(outbox.front());
+          outbox.pop_front();
+          guard.unlock();
+          ranks::send(0, ranks::Tag::kResult, block);
+          guard.lock();
+        }
+        if (failure && !failure_sent) {
+          const std::string error = message_of(failure);
+          ranks::send(0, ranks::Tag::kFailure, std::as_bytes(std::span(error)));
+          failure_sent = stopped = true;
+        }
+        while (std::optional<ranks::Message> message = ranks::poll()) {
+          if (message->tag == ranks::Tag::kStop) stopped = true;
+          if (message->tag != ranks::Tag::kAssign) continue;
+          const std::vector<std::int64_t> words = words_of(message->bytes);
+          for (std::size_t i = 0; i + 3 <= words.size(); i += 3) {
+            dealt.push_back({words[i], words[i + 1], words[i + 2]});
+          }
+          no_more = words.back() != 0;
+          asked = false;
+        }
+        if (stop_signal != 0) stopped = true;
+        if (stopped) dealt.clear();  // not started: recomputed on resume
+        if (!asked && !no_more && !stopped &&
+            static_cast<std::int64_t>(dealt.size()) + busy < in_hand) {
+          const std::int64_t wanted = in_hand - static_cast<std::int64_t>(dealt.size()) - busy;
+          ranks::send(0, ranks::Tag::kRequest, std::as_bytes(std::span(&wanted, 1)));
+          asked = true;
+        }
+      }
+      if (!main_thread && !dealt.empty()) {
+        const BlockKey key = dealt.front();
+        dealt.pop_front();
+        ++busy;
+        guard.unlock();
+        std::vector<std::byte> block;
+        std::exception_ptr error;
+        try {
+          block = serialize_block(key, simulate_block(points[static_cast<std::size_t>(key.point)], key));
+        } catch (...) {
+          error = std::current_exception();
+        }
+        guard.lock();
+        --busy;
+        if (error && !failure) failure = error;
+        if (!error) outbox.push_back(std::move(block));
+        continue;
+      }
+      const bool over = no_more || stopped;
+      if (over && !main_thread) break;
+      if (over && busy == 0 && outbox.empty() && (!failure || failure_sent)) {
+        ranks::send(0, ranks::Tag::kBye, {});
+        break;
+      }
+      guard.unlock();
+      std::this_thread::sleep_for(main_thread ? kMessengerPause : 1ms);
+      guard.lock();
+    }
+  }
+  return {stop_signal.load(), 0.0};
+}
+
+int resolve_threads(std::int64_t requested) {
+  return requested > 0 ? static_cast<int>(requested) : omp_get_num_procs();
+}
+
+}  // namespace smpsim

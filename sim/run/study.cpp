@@ -1,0 +1,245 @@
+#include "smpsim/run/study.h"
+
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <optional>
+#include <set>
+
+#include "smpsim/io/checkpoint.h"
+#include "smpsim/run/engine.h"
+#include "smpsim/run/ranks.h"
+#include "smpsim/run/progress.h"
+#include "smpsim/model/error.h"
+#include "smpsim/run/schedule.h"
+#include "smpsim/run/sensitivity.h"
+
+namespace smpsim {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// What rank 0 tells the other ranks before the blocks: go (0), an exit status, or this.
+constexpr std::int64_t kNothingToDo = 3;
+
+// Paired differences of every point from the baseline, patient by patient.
+void add_paired_differences(const ResultWriter& writer, std::int64_t baseline,
+                            std::vector<PointSummary>& points) {
+  const OutcomeColumns reference = writer.read_outcomes(baseline);
+  for (PointSummary& point : points) {
+    const OutcomeColumns columns = writer.read_outcomes(point.point);
+    for (std::size_t i = 0; i < kOutcomeCount; ++i) {
+      const PairedDifference d = paired_difference(columns[i], reference[i]);
+      point.outcomes[i].diff_mean = d.mean;
+      point.outcomes[i].diff_sem = d.sem;
+    }
+  }
+}
+
+// Sobol indices of each outcome's point means, with how much of their variance is Monte Carlo
+// noise (the points' squared standard errors over the variance of their means) and how much of
+// an individual patient's outcome variance is patient to patient.
+SensitivityTable sobol_table(const Parameters& parameters, const SweepPlan& plan,
+                             const std::vector<PointSummary>& points) {
+  SensitivityTable table;
+  table.columns = {"S1", "S1_conf", "ST", "ST_conf", "noise_share", "patient_share"};
+  for (std::size_t o = 0; o < kOutcomeCount; ++o) {
+    std::vector<double> means;
+    double noise = 0, within = 0;
+    for (const PointSummary& point : points) {
+      const OutcomeSummary& s = point.outcomes[o];
+      means.push_back(s.mean);
+      noise += s.sem * s.sem;
+      within += s.sem * s.sem * static_cast<double>(point.patients);
+    }
+    const double n = static_cast<double>(points.size());
+    noise /= n;
+    within /= n;
+    double mean = 0, between = 0;
+    for (double m : means) mean += m / n;
+    for (double m : means) between += (m - mean) * (m - mean) / n;
+    const double noise_share =
+        between > 0 ? std::min(1.0, noise / between) : (noise > 0 ? 1.0 : 0.0);
+    const double patient_share = within + between > 0 ? within / (within + between) : 0.0;
+    const auto indices =
+        sobol_indices(means, plan.keys.size(), plan.base_samples,
+                      static_cast<std::size_t>(parameters.sweep.bootstrap),
+                      design_stream(parameters, DesignStream::kSobolBootstrap,
+                                    static_cast<std::uint32_t>(o)));
+    for (std::size_t i = 0; i < plan.keys.size(); ++i) {
+      const SobolIndex& x = indices[i];
+      table.rows.push_back({plan.keys[i], std::string(kOutcomes[o].name),
+                            {x.s1, x.s1_conf, x.st, x.st_conf, noise_share, patient_share}});
+    }
+  }
+  return table;
+}
+
+// Morris elementary effects per unit of each parameter's range, with the noise of one effect:
+// the root mean square of its paired (patient by patient) standard error.
+SensitivityTable morris_table(const Parameters& parameters, const SweepPlan& plan,
+                              const std::vector<PointSummary>& points,
+                              const ResultWriter& writer) {
+  const std::size_t d = plan.keys.size();
+  std::vector<std::array<std::vector<double>, kOutcomeCount>> effects(d), noise(d);
+  for (const MorrisStep& step : plan.morris_steps) {
+    const SweptParameter& swept = parameters.sweep.parameters[step.parameter];
+    const double unit_step =
+        (plan.values[step.to][step.parameter] - plan.values[step.from][step.parameter]) /
+        (swept.high - swept.low);
+    if (unit_step == 0) continue;  // an integer key rounded both ends to the same value
+    const OutcomeColumns to = writer.read_outcomes(static_cast<std::int64_t>(step.to));
+    const OutcomeColumns from = writer.read_outcomes(static_cast<std::int64_t>(step.from));
+    for (std::size_t o = 0; o < kOutcomeCount; ++o) {
+      const double change =
+          points[step.to].outcomes[o].mean - points[step.from].outcomes[o].mean;
+      effects[step.parameter][o].push_back(change / unit_step);
+      noise[step.parameter][o].push_back(paired_difference(to[o], from[o]).sem /
+                                         std::abs(unit_step));
+    }
+  }
+  SensitivityTable table;
+  table.columns = {"mu_star", "mu_star_conf", "mu", "sigma", "ee_noise"};
+  for (std::size_t o = 0; o < kOutcomeCount; ++o) {
+    for (std::size_t i = 0; i < d; ++i) {
+      const MorrisIndex x = morris_index(
+          effects[i][o], static_cast<std::size_t>(parameters.sweep.bootstrap),
+          design_stream(parameters, DesignStream::kMorrisBootstrap,
+                        static_cast<std::uint32_t>(o * d + i)));
+      double squares = 0;
+      for (double e : noise[i][o]) squares += e * e;
+      const double rms =
+          noise[i][o].empty() ? 0 : std::sqrt(squares / static_cast<double>(noise[i][o].size()));
+      table.rows.push_back({plan.keys[i], std::string(kOutcomes[o].name),
+                            {x.mu_star, x.mu_star_conf, x.mu, x.sigma, rms}});
+    }
+  }
+  return table;
+}
+
+// Writes the checkpointed blocks, point by point in patient order, into the HDF5 layout, with
+// the summary and sensitivity indices, and gives the file its name.
+void assemble(const Parameters& base, const std::vector<Parameters>& points,
+              const Schedule& schedule, const Checkpoint& checkpoint, const RunInfo& info,
+              const std::string& output, StudyResult& result) {
+  const SweepPlan& plan = result.plan;
+  ResultWriter writer(output, info);
+  std::int64_t max_sessions = 0;
+  for (const Parameters& p : points) max_sessions = std::max(max_sessions, p.protocol.max_sessions);
+  for (std::size_t k = 0; k < points.size(); ++k) {
+    const Parameters& p = points[k];
+    const auto point = static_cast<std::int64_t>(k);
+    writer.begin_point(point, plan.keys, plan.values[k],
+                       p.run.daily ? static_cast<std::size_t>(p.protocol.horizon_days + 1) : 0);
+    for (const BlockKey& key : schedule.blocks_of(point)) {
+      BlockKey stored;
+      writer.append(deserialize_block(checkpoint.read(key), stored, checkpoint.directory().string()));
+    }
+    writer.end_point();
+    PointSummary summary = summarise(writer.read_outcomes(point), max_sessions);
+    summary.point = point;
+    summary.parameter_values = plan.values[k];
+    summary.converged = schedule.converged(point);
+    result.points.push_back(std::move(summary));
+  }
+  if (base.sweep.baseline >= 0) add_paired_differences(writer, base.sweep.baseline, result.points);
+  writer.write_summary({plan.keys, base.convergence.enabled(), base.sweep.baseline >= 0},
+                       result.points);
+  if (plan.method == "sobol") result.sensitivity = sobol_table(base, plan, result.points);
+  if (plan.method == "morris") result.sensitivity = morris_table(base, plan, result.points, writer);
+  if (!result.sensitivity.rows.empty()) writer.write_sensitivity(result.sensitivity);
+  writer.finish();
+}
+
+}  // namespace
+
+StudyResult run_study(const Parameters& base, const StudyOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  auto since = [](std::chrono::steady_clock::time_point from) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - from).count();
+  };
+  StudyResult result;
+  result.plan = plan_sweep(base);
+  const SweepPlan& plan = result.plan;
+  result.threads = resolve_threads(base.run.threads);
+  result.ranks = ranks::size();
+  std::vector<Parameters> points;
+  for (std::size_t k = 0; k < plan.points(); ++k) points.push_back(point_parameters(base, plan, k));
+
+  if (!ranks::coordinator()) {
+    // Rank 0 checks the output and opens the checkpoint; then every rank computes.
+    const std::int64_t go = ranks::broadcast(0);
+    if (go == kNothingToDo) {
+      result.already_complete = true;
+    } else if (go != 0) {
+      result.worker_status = static_cast<int>(go);
+    } else {
+      result.interrupted_by = compute_dealt_blocks(points, result.threads).stopped_by;
+    }
+    return result;
+  }
+
+  RunInfo info;
+  info.config_toml = to_toml(base);
+  info.seed = static_cast<std::uint64_t>(base.run.seed);
+  info.points = static_cast<std::int64_t>(plan.points());
+  info.threads_used = result.threads;
+  info.ranks_used = result.ranks;
+  info.sweep_method = base.sweep.method;
+
+  const fs::path checkpoint_path = checkpoint_directory(options.output);
+  std::error_code error;
+  const bool resumable = options.resume && Checkpoint::exists(checkpoint_path);
+  std::optional<Checkpoint> checkpoint;
+  try {
+    if (options.resume && !resumable && is_complete_output(options.output)) {
+      ranks::broadcast(kNothingToDo);
+      result.already_complete = true;
+      return result;
+    }
+    check_output_path(options.output, options.overwrite || resumable);
+    if (!options.overwrite && !resumable && fs::exists(checkpoint_path, error)) {
+      throw InputError(checkpoint_path.string() + ": an interrupted run left this checkpoint; "
+                       "continue it with --resume, or start over with --overwrite");
+    }
+    checkpoint.emplace(checkpoint_path, info.config_toml, info.seed, resumable);
+  } catch (const InputError&) {
+    ranks::broadcast(kExitBadInput);
+    throw;
+  } catch (...) {
+    ranks::broadcast(kExitRuntimeFailure);
+    throw;
+  }
+  ranks::broadcast(0);
+  const std::vector<BlockKey> done = resumable ? checkpoint->committed() : std::vector<BlockKey>{};
+  const std::set<BlockKey> committed(done.begin(), done.end());
+
+  Schedule schedule(points);
+  const std::int64_t total = base.convergence.enabled()
+                                 ? 0
+                                 : base.run.patients * static_cast<std::int64_t>(plan.points());
+  Progress progress(total, options.progress);
+  const auto simulating = std::chrono::steady_clock::now();
+  const EngineRun run =
+      coordinate_blocks(points, schedule, *checkpoint, committed, result.threads, progress);
+  result.interrupted_by = run.stopped_by;
+  result.timings.simulate = since(simulating);
+  result.timings.checkpoint_write = run.checkpoint_seconds;
+  progress.finish();
+  result.blocks_done = schedule.blocks_done();
+  result.blocks_known = schedule.blocks_known();
+  if (result.interrupted_by != 0) return result;
+
+  const auto assembling = std::chrono::steady_clock::now();
+  assemble(base, points, schedule, *checkpoint, info, options.output, result);
+  checkpoint->remove();
+  result.timings.assemble = since(assembling);
+  result.seconds = progress.seconds();
+  result.timings.total = since(started);
+  return result;
+}
+
+}  // namespace smpsim

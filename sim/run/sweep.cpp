@@ -1,0 +1,101 @@
+#include "smpsim/run/sweep.h"
+
+#include <cmath>
+
+#include "smpsim/model/format.h"
+#include "smpsim/model/error.h"
+
+namespace smpsim {
+
+namespace {
+
+bool is_integer_key(const std::string& key) {
+  const ConfigKey* spec = find_key(key);
+  return spec && std::holds_alternative<std::int64_t& (*)(Parameters&)>(spec->access);
+}
+
+// The value a unit-cube coordinate stands for in a swept range.
+double scaled(const SweptParameter& swept, double unit) {
+  const double value = swept.low + unit * (swept.high - swept.low);
+  return is_integer_key(swept.key) ? std::round(value) : value;
+}
+
+std::vector<std::vector<double>> grid_points(const std::vector<SweptParameter>& swept) {
+  // The last parameter varies fastest.
+  std::vector<std::vector<double>> points = {{}};
+  for (const SweptParameter& parameter : swept) {
+    std::vector<std::vector<double>> extended;
+    for (const auto& point : points) {
+      for (double value : parameter.values) {
+        extended.push_back(point);
+        extended.back().push_back(value);
+      }
+    }
+    points = std::move(extended);
+  }
+  return points;
+}
+
+}  // namespace
+
+RandomStream design_stream(const Parameters& parameters, DesignStream which, std::uint32_t index) {
+  return RandomStream(static_cast<std::uint64_t>(parameters.run.seed), 0, StreamPurpose::kDesign,
+                      static_cast<std::uint32_t>(which), index);
+}
+
+SweepPlan plan_sweep(const Parameters& parameters) {
+  const SweepSpec& spec = parameters.sweep;
+  SweepPlan plan;
+  plan.method = spec.method;
+  for (const SweptParameter& swept : spec.parameters) plan.keys.push_back(swept.key);
+  const std::size_t d = spec.parameters.size();
+  const auto samples = static_cast<std::size_t>(spec.samples);
+
+  UnitDesign unit;
+  if (spec.method == "none") {
+    plan.values = {{}};
+  } else if (spec.method == "grid") {
+    plan.values = grid_points(spec.parameters);
+  } else if (spec.method == "lhs") {
+    unit = latin_hypercube(d, samples, design_stream(parameters, DesignStream::kPoints));
+  } else if (spec.method == "sobol") {
+    plan.base_samples = samples;
+    unit = saltelli_design(d, samples, design_stream(parameters, DesignStream::kPoints));
+  } else if (spec.method == "morris") {
+    MorrisDesign morris = morris_design(d, samples, static_cast<std::size_t>(spec.levels),
+                                        design_stream(parameters, DesignStream::kPoints));
+    unit = std::move(morris.points);
+    plan.morris_steps = std::move(morris.steps);
+  }
+  for (const auto& row : unit) {
+    std::vector<double> point(d);
+    for (std::size_t i = 0; i < d; ++i) point[i] = scaled(spec.parameters[i], row[i]);
+    plan.values.push_back(std::move(point));
+  }
+
+  if (spec.baseline >= static_cast<std::int64_t>(plan.points())) {
+    throw InputError("sweep.baseline: point " + std::to_string(spec.baseline) +
+                     " does not exist; the sweep has " + std::to_string(plan.points()) +
+                     " points (0 to " + std::to_string(plan.points() - 1) + ")");
+  }
+  for (std::size_t k = 0; k < plan.points(); ++k) {
+    try {
+      validate_point(point_parameters(parameters, plan, k));
+    } catch (const InputError& e) {
+      std::string values;
+      for (std::size_t i = 0; i < d; ++i) {
+        values += (i ? ", " : "") + plan.keys[i] + " = " + format_short(plan.values[k][i]);
+      }
+      throw InputError("sweep point " + std::to_string(k) + " (" + values + "): " + e.what());
+    }
+  }
+  return plan;
+}
+
+Parameters point_parameters(const Parameters& base, const SweepPlan& plan, std::size_t point) {
+  Parameters p = base;
+  for (std::size_t i = 0; i < plan.keys.size(); ++i) set_number(p, plan.keys[i], plan.values[point][i]);
+  return p;
+}
+
+}  // namespace smpsim

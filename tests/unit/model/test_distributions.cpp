@@ -1,0 +1,105 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <vector>
+
+#include "smpsim/model/format.h"
+#include "smpsim/model/distributions.h"
+#include "smpsim/model/outcomes.h"
+#include "smpsim/model/rng.h"
+
+using namespace smpsim;
+
+namespace {
+
+// Draws n values; checks the sample mean against the analytic mean within 4 standard errors,
+// and the sample variance within 4 standard errors of the variance estimate.
+void check_moments(const Distribution& d, std::uint32_t stream_id) {
+  constexpr int kDraws = 200000;
+  RandomStream stream(7, stream_id, StreamPurpose::kDot);
+  std::vector<double> x(kDraws);
+  RunningMoments moments;
+  for (double& v : x) {
+    v = d.sample(stream);
+    REQUIRE(v >= d.lower());
+    REQUIRE(v <= d.upper());
+    moments.add(v);
+  }
+  INFO(d.to_toml());
+  CHECK(std::abs(moments.mean() - d.mean()) <= 4 * moments.standard_error());
+  // Standard error of the sample variance: sqrt((m4 - s^4) / n).
+  double m4 = 0;
+  for (double v : x) m4 += std::pow(v - moments.mean(), 4);
+  m4 /= kDraws;
+  const double s2 = moments.variance();
+  const double variance_se = std::sqrt((m4 - s2 * s2) / kDraws);
+  CHECK(std::abs(s2 - d.variance()) <= 4 * variance_se);
+}
+
+}  // namespace
+
+TEST_CASE("each distribution's samples have its mean and variance", "[distributions]") {
+  check_moments(Distribution::normal(3, 2), 1);
+  check_moments(Distribution::trunc_normal(250, 50, 120, 450), 2);
+  check_moments(Distribution::trunc_normal(0, 1, 2, 4), 3);  // interval in the upper tail
+  check_moments(Distribution::trunc_normal(0.36, 0.05, 0.2, 0.5), 4);
+  check_moments(Distribution::log_normal(70, 0.2), 5);
+  check_moments(Distribution::uniform(0.6, 1.0), 6);
+  check_moments(Distribution::gamma(3, 2.5), 7);
+  check_moments(Distribution::beta(6, 2), 8);
+}
+
+TEST_CASE("a constant distribution always gives its value", "[distributions]") {
+  RandomStream stream(1, 1, StreamPurpose::kDot);
+  const Distribution d = Distribution::constant(4.5);
+  for (int i = 0; i < 10; ++i) CHECK(d.sample(stream) == 4.5);
+  CHECK(d.quantile(0.01, 0.99) == 4.5);
+  CHECK(d.variance() == 0);
+}
+
+TEST_CASE("quantiles invert the distributions and stay accurate in both tails",
+          "[distributions]") {
+  const Distribution lognormal = Distribution::log_normal(70, 0.2);
+  CHECK(lognormal.quantile(0.5, 0.5) == Approx(70));
+  CHECK(Distribution::uniform(20, 70).quantile(0.25, 0.75) == Approx(32.5));
+  CHECK(Distribution::normal(1, 2).quantile(0.975, 0.025) == Approx(1 + 2 * 1.959963985));
+  // Sampler and quantile agree: a share p of the draws lies below the p-quantile.
+  for (const Distribution& d : {Distribution::gamma(3, 2.5), Distribution::beta(6, 2),
+                                Distribution::trunc_normal(250, 50, 120, 450)}) {
+    RandomStream stream(3, 3, StreamPurpose::kDot);
+    for (double p : {0.1, 0.5, 0.9}) {
+      const double q = d.quantile(p, 1 - p);
+      constexpr int kDraws = 100000;
+      int below = 0;
+      for (int i = 0; i < kDraws; ++i) below += d.sample(stream) < q;
+      INFO(d.to_toml() << " p = " << p);
+      CHECK(std::abs(below / double(kDraws) - p) <= 4 * std::sqrt(p * (1 - p) / kDraws));
+    }
+  }
+  // Upper tail given by its complement: the quantile of p = 1 - 1e-14 is still finite.
+  CHECK(std::isfinite(Distribution::normal(0, 1).quantile(1 - 1e-14, 1e-14)));
+  CHECK(Distribution::normal(0, 1).quantile(1 - 1e-14, 1e-14) == Approx(7.6506280929));
+  // A truncation far in a tail samples inside its interval.
+  const Distribution far = Distribution::trunc_normal(0, 1, 8, 9);
+  CHECK(far.quantile(0.5, 0.5) > 8);
+  CHECK(far.quantile(0.5, 0.5) < 9);
+}
+
+TEST_CASE("invalid fields are explained", "[distributions]") {
+  CHECK(Distribution::normal(0, 0).invalid_reason().find("sd must be > 0") != std::string::npos);
+  CHECK(Distribution::log_normal(-1, 0.2).invalid_reason().find("median") != std::string::npos);
+  CHECK(Distribution::uniform(2, 1).invalid_reason().find("low must be < high") !=
+        std::string::npos);
+  CHECK(Distribution::beta(0, 1).invalid_reason().find("a and b") != std::string::npos);
+  CHECK(Distribution::trunc_normal(0, 1, 3, 2).invalid_reason().find("low") != std::string::npos);
+  CHECK(Distribution::gamma(1, std::nan("")).invalid_reason().find("finite") != std::string::npos);
+  CHECK(Distribution::gamma(3, 2.5).invalid_reason().empty());
+}
+
+TEST_CASE("distributions print as TOML inline tables with exact numbers", "[distributions]") {
+  CHECK(Distribution::log_normal(70, 0.2).to_toml() ==
+        "{ dist = \"lognormal\", median = 70.0, sigma = 0.2 }");
+  CHECK(format_number(0.1) == "0.1");
+  CHECK(format_number(1e-300) == "1e-300");
+  CHECK(std::stod(format_number(1.0 / 3)) == 1.0 / 3);
+}

@@ -1,0 +1,162 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <vector>
+
+#include "smpsim/config/config.h"
+#include "smpsim/model/look_kernel.h"
+#include "smpsim/model/observation.h"
+#include "smpsim/model/patient.h"
+#include "smpsim/model/simulation.h"
+
+using namespace smpsim;
+
+namespace {
+
+Patient plain_patient() {
+  Patient patient;
+  patient.attributes = {70, 250, 1, 1, 1, 3, 0.75, 0.4, 1.0, 40};
+  return patient;
+}
+
+// A dot in `region` whose packets (8, look 0.5 each) leave at the given times.
+void add_dot(Scalp& scalp, std::uint32_t region, double pigment, std::vector<double> exits) {
+  auto packets = scalp.next_packets();
+  double fresh = 0;
+  for (std::size_t i = 0; i < packets.size(); ++i) {
+    packets[i] = {200, 0.5, kNever, i < exits.size() ? exits[i] : kNever, PacketFate::kCleared};
+    fresh += 0.5;
+  }
+  Dot dot{};
+  dot.puncture = 0;
+  dot.scab_form = kNever;
+  dot.scab_off = kNever;
+  dot.depth_um = 200;
+  dot.pigment = pigment;
+  dot.cap_um = 0;
+  dot.fresh_look = fresh;
+  dot.region = region;
+  dot.layer = DotLayer::kTarget;
+  scalp.add(dot);
+}
+
+// The new skin's optics of docs/model.md §4 in double precision: the reference the
+// single-precision look kernel is checked against.
+double hyperplasia_um(const Parameters& p, double u) {
+  const double x = u / 3;  // hyperplasia peaks at u = 3 days
+  return p.optics.hyperplasia_um * x * std::exp(1 - x);
+}
+double cap_um(const Parameters& p, const Dot& dot, double u) {
+  return dot.cap_um * -std::expm1(-u / p.optics.cap_days);
+}
+double new_skin_factor(const Parameters& p, const Dot& dot, double u) {
+  return std::exp(-p.optics.mu_per_um * (hyperplasia_um(p, u) + cap_um(p, dot, u)));
+}
+double visibility_threshold(const Parameters& p) {
+  return p.optics.visible_threshold * std::exp(-p.optics.mu_per_um * p.technician.target_depth_um);
+}
+
+}  // namespace
+
+TEST_CASE("new skin: hyperplasia peaks at day 3 and the cap grows to its full height",
+          "[observation]") {
+  const Parameters p = default_parameters();
+  CHECK(hyperplasia_um(p, 0) == 0);
+  CHECK(hyperplasia_um(p, 3) == Approx(p.optics.hyperplasia_um));
+  CHECK(hyperplasia_um(p, 2.9) < hyperplasia_um(p, 3));
+  CHECK(hyperplasia_um(p, 3.1) < hyperplasia_um(p, 3));
+  Dot dot{};
+  dot.cap_um = 80;
+  CHECK(cap_um(p, dot, 0) == 0);
+  CHECK(cap_um(p, dot, p.optics.cap_days) == Approx(80 * (1 - std::exp(-1.0))));
+  CHECK(cap_um(p, dot, 1e4) == Approx(80));
+  // The kernel's single-precision exponential against the reference, over the range of looks.
+  for (float x = 0; x > -80; x -= 0.37f) {
+    CHECK(exp_nonpositive(x) == Approx(std::exp(static_cast<double>(x))).epsilon(3e-7));
+  }
+}
+
+TEST_CASE("hair grows from the last shave: each session and the end of each exam day",
+          "[observation]") {
+  const Parameters p = default_parameters();
+  const Observer observer(p, plain_patient());
+  const std::vector<double> sessions = {0, 10};
+  CHECK(observer.hair_mm(7.5, sessions) == Approx(7.5 * 0.4));  // T9
+  CHECK(observer.hair_mm(8.5, sessions) == Approx(0.5 * 0.4));
+  CHECK(observer.hair_mm(10.5, sessions) == Approx(0.5 * 0.4));
+  CHECK(observer.hair_mm(17.5, sessions) == Approx(7.5 * 0.4));
+  CHECK(observer.hair_mm(40, sessions) == Approx(22 * 0.4));
+}
+
+TEST_CASE("a snapshot counts visible dots per region and gives coverage patchiness shade and retained",
+          "[observation]") {
+  Parameters p = default_parameters();
+  p.technician.regions = 4;
+  p.technician.dots_per_session = 4;  // one dot per region is density 1
+  p.technician.density_target = 1.0;
+  Observer observer(p, plain_patient());
+  Scalp scalp(8, 4);
+  const std::vector<double> sessions = {0.0};
+  add_dot(scalp, 0, 1.0, {});                      // all pigment stays
+  add_dot(scalp, 0, 1.0, {});
+  add_dot(scalp, 1, 1.0, {5, 5, 5, 5, 5, 5, 5, 5});  // all gone at day 5
+  add_dot(scalp, 2, 1.0, {5, 5, 5, 5});            // half gone at day 5
+  observer.add_session(scalp, sessions);
+  const ScalpSnapshot before = observer.snapshot(scalp, sessions, 4.0);
+  const ScalpSnapshot after = observer.snapshot(scalp, sessions, 6.0);
+  // Region densities after: 2 visible in region 0, 0 in 1, region 2's half dot: visible?
+  CHECK(after.region_density[0] == 2);
+  CHECK(after.region_density[1] == 0);
+  CHECK(after.region_density[3] == 0);
+  CHECK(before.retained == 1.0);
+  CHECK(after.retained == Approx((2 * 8 + 4) / 32.0));
+  // Relative shade: skin factor x share of look present, averaged over the dots.
+  Dot reference{};
+  const double skin = new_skin_factor(p, reference, 6.0);
+  CHECK(after.shade == Approx(skin * (1 + 1 + 0 + 0.5) / 4));
+  const double half_dot = 1.0 / 8 * 0.5 * 4 * skin;  // contrast m/K x present look x skin
+  const bool half_visible = half_dot >= visibility_threshold(p);
+  CHECK(after.region_density[2] == (half_visible ? 1 : 0));
+  const double covered = 1 + (half_visible ? 1 : 0);
+  CHECK(after.coverage == covered / 4);
+  const std::vector<double> d = after.region_density;
+  const double mean = (d[0] + d[1] + d[2] + d[3]) / 4;
+  double ss = 0;
+  for (double x : d) ss += (x - mean) * (x - mean);
+  CHECK(after.patchiness == Approx(std::sqrt(ss / 4) / mean));
+}
+
+TEST_CASE("the daily series agree with snapshots at t = k + 0.5", "[observation]") {
+  Parameters p = default_parameters();
+  p.technician.dots_per_session = 200;
+  p.protocol.final_day = 30.5;  // the final look falls on an observation time
+  const Patient patient = PatientSampler(p).sample(p.run.seed, 4);
+  const PatientResult result = simulate_patient(p, patient);
+  REQUIRE(result.daily.days == static_cast<std::size_t>(p.protocol.horizon_days + 1));
+  for (Daily name : {Daily::kRedness, Daily::kScabs, Daily::kOpen, Daily::kRetained,
+                     Daily::kShade, Daily::kSeenShade, Daily::kCoverage, Daily::kHairMm}) {
+    for (float v : result.daily.series(name)) {
+      REQUIRE(std::isfinite(v));
+      REQUIRE(v >= 0);
+    }
+  }
+  for (Daily share : {Daily::kRedness, Daily::kScabs, Daily::kOpen, Daily::kRetained,
+                      Daily::kCoverage}) {
+    for (float v : result.daily.series(share)) REQUIRE(v <= 1);
+  }
+  // The final look is a snapshot; the daily series at the same time must agree with it.
+  const double final_time = result.sessions.back().day + p.protocol.final_day;
+  const auto k = static_cast<std::size_t>(final_time - 0.5);
+  REQUIRE(final_time == static_cast<double>(k) + 0.5);
+  CHECK(result.daily.series(Daily::kShade)[k] ==
+        static_cast<float>(at(result.outcomes, Outcome::kFinalShade)));
+  CHECK(result.daily.series(Daily::kRetained)[k] ==
+        static_cast<float>(at(result.outcomes, Outcome::kRetained)));
+  CHECK(result.daily.series(Daily::kCoverage)[k] ==
+        static_cast<float>(at(result.outcomes, Outcome::kFinalCoverage)));
+  // Redness resolves: the first day below 0.1 matches the series.
+  const double resolved = at(result.outcomes, Outcome::kRednessResolvedDay);
+  const auto day = static_cast<std::size_t>(resolved - 0.5);
+  CHECK(result.daily.series(Daily::kRedness)[day] < 0.1f);
+  for (std::size_t j = 0; j < day; ++j) CHECK(result.daily.series(Daily::kRedness)[j] >= 0.1f);
+}

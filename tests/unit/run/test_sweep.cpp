@@ -1,0 +1,111 @@
+#include <catch2/catch.hpp>
+
+#include "smpsim/config/config.h"
+#include "smpsim/model/error.h"
+#include "smpsim/run/sweep.h"
+
+using namespace smpsim;
+
+namespace {
+
+Parameters with(const std::string& toml) {
+  ConfigLoader loader;
+  loader.apply_text(toml, "sweep.toml");
+  return loader.finish();
+}
+
+std::string message_of(const std::string& toml) {
+  try {
+    plan_sweep(with(toml));
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  FAIL("expected an InputError");
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("a plain config is a sweep of one point", "[sweep]") {
+  const SweepPlan plan = plan_sweep(default_parameters());
+  CHECK(plan.points() == 1);
+  CHECK(plan.keys.empty());
+}
+
+TEST_CASE("a grid is the product of its value lists in the order written", "[sweep]") {
+  const Parameters base = with(
+      "[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n"
+      "\"technician.target_depth_um\" = [150.0, 250.0]\n\"patient.itch.mean\" = [1.0, 2.0, 3.0]\n");
+  const SweepPlan plan = plan_sweep(base);
+  REQUIRE(plan.points() == 6);
+  CHECK(plan.keys == std::vector<std::string>{"technician.target_depth_um", "patient.itch.mean"});
+  CHECK(plan.values[0] == std::vector<double>{150, 1});
+  CHECK(plan.values[1] == std::vector<double>{150, 2});
+  CHECK(plan.values[5] == std::vector<double>{250, 3});
+  const Parameters p = point_parameters(base, plan, 4);
+  CHECK(p.technician.target_depth_um == 250);
+  CHECK(get_number(p, "patient.itch.mean") == 2);
+}
+
+TEST_CASE("range designs have the sizes of their methods and stay in their ranges", "[sweep]") {
+  const std::string parameters =
+      "[sweep.parameters]\n\"kinetics.k_enc\" = {low = 0.3, high = 0.8}\n"
+      "\"protocol.max_sessions\" = {low = 2, high = 6}\n\"optics.cap_um\" = {low = 40, high = 90}\n";
+  const SweepPlan lhs = plan_sweep(with("[sweep]\nmethod = \"lhs\"\nsamples = 20\n" + parameters));
+  CHECK(lhs.points() == 20);
+  const SweepPlan sobol = plan_sweep(with("[sweep]\nmethod = \"sobol\"\nsamples = 8\n" + parameters));
+  CHECK(sobol.points() == 8 * (3 + 2));
+  CHECK(sobol.base_samples == 8);
+  const SweepPlan morris = plan_sweep(with("[sweep]\nmethod = \"morris\"\nsamples = 5\n" + parameters));
+  CHECK(morris.points() == 5 * 4);
+  CHECK(morris.morris_steps.size() == 15);
+  for (const SweepPlan* plan : {&lhs, &sobol, &morris}) {
+    for (const auto& point : plan->values) {
+      CHECK(point[0] >= 0.3);
+      CHECK(point[0] <= 0.8);
+      CHECK(point[1] == std::round(point[1]));  // an integer key takes whole values
+      CHECK(point[2] >= 40);
+      CHECK(point[2] <= 90);
+    }
+  }
+}
+
+TEST_CASE("bad sweep specifications are errors that name the key", "[sweep]") {
+  CHECK(message_of("[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n\"kinetics.k_enk\" = [1.0]\n")
+            .find("did you mean 'kinetics.k_enc'") != std::string::npos);
+  CHECK(message_of("[sweep]\nmethod = \"lhs\"\nsamples = 4\n[sweep.parameters]\n"
+                   "\"kinetics.k_enc\" = {low = 0.5, high = 0.5}\n")
+            .find("sweep.parameters.kinetics.k_enc: an empty range") != std::string::npos);
+  CHECK(message_of("[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n\"protocol.touch_up\" = [0.0]\n")
+            .find("sweep.parameters.protocol.touch_up: not a numeric key") !=
+        std::string::npos);
+  CHECK(message_of("[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n\"patient.itch\" = [1.0]\n")
+            .find("not a numeric key") != std::string::npos);
+  CHECK(message_of("[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n\"kinetics.k_enc\" = []\n")
+            .find("an empty list of values") != std::string::npos);
+  CHECK(message_of("[sweep]\nmethod = \"lhs\"\nsamples = 4\n[sweep.parameters]\n"
+                   "\"kinetics.k_enc\" = [0.5]\n")
+            .find("needs a range") != std::string::npos);
+  CHECK(message_of("[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n\"kinetics.recapture\" = [0.5, 2.0]\n")
+            .find("kinetics.recapture: must be in [0, 1]") != std::string::npos);
+  CHECK(message_of("[sweep]\nmethod = \"sobl\"\n").find("did you mean 'sobol'") != std::string::npos);
+  CHECK(message_of("[sweep]\nmethod = \"sobol\"\n[sweep.parameters]\n\"kinetics.k_enc\" = {low = 0.1, high = 1.0}\n")
+            .find("sweep.samples") != std::string::npos);
+  CHECK(message_of("[sweep]\nmethod = \"grid\"\nbaseline = 3\n[sweep.parameters]\n\"kinetics.k_enc\" = [0.1, 0.2]\n")
+            .find("sweep.baseline: point 3 does not exist") != std::string::npos);
+  // A point whose values break a rule between keys is named.
+  CHECK(message_of("[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n\"protocol.min_sessions\" = [2, 5]\n")
+            .find("sweep point 1 (protocol.min_sessions = 5)") != std::string::npos);
+  CHECK(message_of("[sweep.parameters]\n\"kinetics.k_enc\" = [0.1]\n").find("sweep.method") !=
+        std::string::npos);
+}
+
+TEST_CASE("convergence targets are checked", "[sweep]") {
+  CHECK_THROWS_WITH(with("[convergence]\noutcomes = [\"patchines\"]\nrel_half_width = 0.1\n"),
+                    Catch::Contains("did you mean 'patchiness'"));
+  CHECK_THROWS_WITH(with("[convergence]\noutcomes = [\"patchiness\"]\n"),
+                    Catch::Contains("give exactly one target"));
+  CHECK_THROWS_WITH(with("[convergence]\noutcomes = [\"patchiness\"]\nrel_half_width = 0.1\nbatch = 900\nmax_patients = 800\n"),
+                    Catch::Contains("convergence.batch"));
+  CHECK_NOTHROW(with("[convergence]\noutcomes = [\"patchiness\"]\nabs_half_width = 0.01\n"));
+}
