@@ -7,8 +7,8 @@
 #   whole   whole runs of configs/default.toml under /usr/bin/time -v: patients/s at 1 and 2
 #           threads, peak memory at 10^4 and 10^5 patients, time at N and 4N patients and at
 #           1x and 4x technician.dots_per_session, the share of wall time spent writing the
-#           output, and the cost of one event against the roofline
-#           (../shared/tools/roofline.cpp); out/bench/whole_runs.json
+#           output, and the cost of one event against the roofline (bench/roofline.cpp, built
+#           with the benchmarks as DIR/bench/roofline); out/bench/whole_runs.json
 # and prints a table of every figure. --quick divides every patient count by 10 and shortens
 # the micro benchmarks (for development; the figures are then rough). --repeat K makes each
 # whole run K times and keeps the fastest. Flags after `--` go to every benchmark binary
@@ -270,7 +270,7 @@ count_events() {
 }
 
 # smpsim's cost of one event against the roofline's (a bare heap pop + push and one exponential
-# draw from Philox, ../shared/tools/roofline.cpp).
+# draw from Philox, bench/roofline.cpp, built with the benchmarks).
 measure_event_cost() {
   local mean min max
   read -r mean min max <<<"$(count_events)"
@@ -283,14 +283,11 @@ measure_event_cost() {
     "CPU time $smpsim_cpu_ns"
   figure smpsim_cpu_ns_per_event "" "$smpsim_cpu_ns"
 
-  local source="${ROOFLINE_SRC:-$root/../shared/tools/roofline.cpp}" roofline="$out/roofline"
-  if [ ! -f "$source" ]; then
-    echo "bench.sh: $source not found; no roofline" >&2
+  local roofline="$root/$build/bench/roofline"
+  if [ ! -x "$roofline" ]; then
+    echo "bench.sh: $roofline not built; no roofline" >&2
     figure roofline_ns_per_event "roofline ns/event" "n/a"
     return
-  fi
-  if [ ! -x "$roofline" ] || [ "$source" -nt "$roofline" ]; then
-    g++ -O3 -std=c++17 "$source" -o "$roofline"
   fi
   local line roofline_ns
   line="$("$roofline" 10 "$mean" "$roofline_patients")"
