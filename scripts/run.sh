@@ -20,7 +20,7 @@ mkdir -p "$root/out"
 
 "$root/build/smpsim" run "$config" -o "$output" --overwrite "$@"
 
-if [ -f "$root/scripts/smpsim_analysis.py" ]; then
+if [ -f "$root/scripts/smpsim/__init__.py" ]; then
   plots="$root/out/${name}_plots"
-  /usr/bin/python3 "$root/scripts/smpsim_analysis.py" "$output" --plots "$plots"
+  PYTHONPATH="$root/scripts" /usr/bin/python3 -m smpsim "$output" --plots "$plots"
 fi

@@ -1,10 +1,12 @@
-"""What the Python tests share: small smpsim runs, synthetic sweep files and PNG sizes.
+"""What the Python tests share: small smpsim runs, the analysis command, synthetic sweep files
+and PNG sizes.
 
 ctest sets SMPSIM (the executable), SMPSIM_SOURCE_DIR and PYTHONPATH=<source>/scripts.
 """
 import os
 import struct
 import subprocess
+import sys
 from pathlib import Path
 
 import h5py
@@ -12,6 +14,7 @@ import numpy as np
 
 SMPSIM = os.environ["SMPSIM"]
 SOURCE_DIR = Path(os.environ["SMPSIM_SOURCE_DIR"])
+SCRIPTS = SOURCE_DIR / "scripts"  # the package smpsim and the shim smpsim_analysis.py
 DEFAULT_CONFIG = SOURCE_DIR / "configs" / "default.toml"
 SMALL_RUN = ["--patients", "60", "--set", "technician.dots_per_session=200", "--threads", "1"]
 
@@ -30,6 +33,22 @@ def run_smpsim(output, *options):
     subprocess.run([SMPSIM, "run", str(DEFAULT_CONFIG), "-o", str(output), "--overwrite",
                     "--quiet", *SMALL_RUN, *options], check=True)
     return output
+
+
+def environment(package_path=True):
+    """This environment with PYTHONPATH = the checkout's scripts/ or, if not package_path,
+    without PYTHONPATH."""
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    if package_path:
+        environment["PYTHONPATH"] = str(SCRIPTS)
+    return environment
+
+
+def analyse(*arguments, **options):
+    """`python3 -m smpsim ARGUMENTS` with the checkout's package: a CompletedProcess with text
+    stdout and stderr."""
+    return subprocess.run([sys.executable, "-m", "smpsim", *map(str, arguments)],
+                          env=environment(), capture_output=True, text=True, **options)
 
 
 def png_size(path):

@@ -1,7 +1,5 @@
 """An unfinished run's file is refused unless asked for, by the module and by the command."""
 import shutil
-import subprocess
-import sys
 import tempfile
 import unittest
 from pathlib import Path
@@ -9,10 +7,8 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-import smpsim_analysis as sa
+import smpsim
 import support
-
-SCRIPT = support.SOURCE_DIR / "scripts" / "smpsim_analysis.py"
 
 
 class IncompleteFiles(unittest.TestCase):
@@ -34,34 +30,33 @@ class IncompleteFiles(unittest.TestCase):
         cls.work.cleanup()
 
     def test_complete_zero_is_refused_with_the_way_out(self):
-        with self.assertRaises(sa.IncompleteResultError) as refused:
-            sa.open(self.unfinished)
+        with self.assertRaises(smpsim.IncompleteResultError) as refused:
+            smpsim.open_result(self.unfinished)
         self.assertIn("complete = 0", str(refused.exception))
         self.assertIn("allow_incomplete=True", str(refused.exception))
 
     def test_a_partial_file_is_refused(self):
-        with self.assertRaisesRegex(sa.IncompleteResultError, r"\.partial"):
-            sa.open(self.partial)
+        with self.assertRaisesRegex(smpsim.IncompleteResultError, r"\.partial"):
+            smpsim.open_result(self.partial)
 
     def test_the_name_of_an_unfinished_run_points_at_its_partial_file(self):
-        with self.assertRaisesRegex(sa.IncompleteResultError, "interrupted.h5.partial"):
-            sa.open(self.partial.with_suffix(""))
+        with self.assertRaisesRegex(smpsim.IncompleteResultError, "interrupted.h5.partial"):
+            smpsim.open_result(self.partial.with_suffix(""))
 
     def test_allow_incomplete_reads_what_is_there(self):
-        with sa.open(self.unfinished, allow_incomplete=True) as result:
+        with smpsim.open_result(self.unfinished, allow_incomplete=True) as result:
             self.assertFalse(result.complete)
             self.assertIsNone(result.summary())
             self.assertEqual(len(result.patients()), 60)
-        with sa.open(self.partial, allow_incomplete=True) as result:
+        with smpsim.open_result(self.partial, allow_incomplete=True) as result:
             self.assertFalse(result.complete)
 
     def test_the_command_refuses_and_accepts_on_request(self):
-        refused = subprocess.run([sys.executable, str(SCRIPT), str(self.unfinished)],
-                                 capture_output=True, text=True)
+        refused = support.analyse(self.unfinished)
         self.assertEqual(refused.returncode, 1)
         self.assertIn("unfinished", refused.stderr)
-        accepted = subprocess.run([sys.executable, str(SCRIPT), str(self.unfinished),
-                                   "--allow-incomplete"], capture_output=True, text=True)
+        self.assertTrue(refused.stderr.startswith("smpsim: "), refused.stderr)
+        accepted = support.analyse(self.unfinished, "--allow-incomplete")
         self.assertEqual(accepted.returncode, 0, accepted.stderr)
         self.assertIn("no /summary", accepted.stdout)
 

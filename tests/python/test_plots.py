@@ -1,15 +1,12 @@
 """Each standard plot writes a PNG of the expected size (150 dpi): on a small run, on a trace,
 and, for sweeps and sensitivity analyses, on synthetic files with the output layout."""
 import subprocess
-import sys
 import tempfile
 import unittest
 from pathlib import Path
 
-import smpsim_analysis as sa
+import smpsim
 import support
-
-SCRIPT = support.SOURCE_DIR / "scripts" / "smpsim_analysis.py"
 
 
 class PlotTest(unittest.TestCase):
@@ -27,7 +24,7 @@ class PlotsOfARun(PlotTest):
     def setUpClass(cls):
         cls.work = tempfile.TemporaryDirectory()
         cls.directory = Path(cls.work.name)
-        cls.result = sa.open(support.run_smpsim(cls.directory / "run.h5"))
+        cls.result = smpsim.open_result(support.run_smpsim(cls.directory / "run.h5"))
 
     @classmethod
     def tearDownClass(cls):
@@ -35,11 +32,11 @@ class PlotsOfARun(PlotTest):
         cls.work.cleanup()
 
     def test_healing_timeline(self):
-        path = sa.plot_healing_timeline(self.result, self.directory / "timeline.png")
+        path = smpsim.plot_healing_timeline(self.result, self.directory / "timeline.png")
         self.assertPng(path, 1500, 1200)
 
     def test_outcome_distributions(self):
-        path = sa.plot_outcome_distributions(self.result, self.directory / "outcomes.png")
+        path = smpsim.plot_outcome_distributions(self.result, self.directory / "outcomes.png")
         self.assertPng(path, 1800, 1050)
 
     def test_region_dots_from_a_trace_file_and_a_frame(self):
@@ -51,26 +48,23 @@ class PlotsOfARun(PlotTest):
                            check=True)
         sessions = self.result.patients().sessions[5]
         width = round(3.3 * (sessions + 3) * 150)  # sessions, all, final look, torn off
-        self.assertPng(sa.plot_region_dots(csv, self.directory / "dots_csv.png",
-                                           self.result.config()), width, 540)
-        trace = sa.run_trace(self.result, 5)
+        self.assertPng(smpsim.plot_region_dots(csv, self.directory / "dots_csv.png",
+                                               self.result.config()), width, 540)
+        trace = smpsim.run_trace(self.result, 5)
         self.assertEqual((trace.event == "puncture").sum(), 200 * sessions)
-        self.assertPng(sa.plot_region_dots(trace, self.directory / "dots_frame.png",
-                                           self.result.config()), width, 540)
+        self.assertPng(smpsim.plot_region_dots(trace, self.directory / "dots_frame.png",
+                                               self.result.config()), width, 540)
 
     def test_the_command_writes_and_lists_the_standard_plots(self):
         plots = self.directory / "plots"
-        listed = subprocess.run([sys.executable, str(SCRIPT), str(self.result.path),
-                                 "--plots", str(plots)],
-                                capture_output=True, text=True, check=True).stdout.split()
+        listed = support.analyse(self.result.path, "--plots", plots, check=True).stdout.split()
         self.assertEqual([Path(path).name for path in listed],
                          ["healing_timeline.png", "outcome_distributions.png", "region_dots.png"])
         for path in listed:
             self.assertGreater(support.png_size(path)[0], 0)
 
     def test_the_command_prints_the_summary(self):
-        printed = subprocess.run([sys.executable, str(SCRIPT), str(self.result.path)],
-                                 capture_output=True, text=True, check=True).stdout
+        printed = support.analyse(self.result.path, check=True).stdout
         self.assertIn("60 patients", printed)
         self.assertIn("final_coverage", printed)
 
@@ -90,30 +84,30 @@ class PlotsOfSweeps(PlotTest):
     def sweep(self, method):
         path = self.directory / f"{method}.h5"
         support.write_sweep_file(path, method, self.PARAMETERS)
-        return sa.open(path)
+        return smpsim.open_result(path)
 
     def test_outcomes_against_parameters(self):
         with self.sweep("grid") as result:
-            path = sa.plot_outcomes_vs_parameters(result, self.directory / "vs.png")
+            path = smpsim.plot_outcomes_vs_parameters(result, self.directory / "vs.png")
             # 8 outcomes by 2 parameters
             self.assertPng(path, 3120, 810)
 
     def test_sobol_indices(self):
         with self.sweep("sobol") as result:
             # 4 outcomes: panels 3 + 1
-            self.assertPng(sa.plot_sobol_indices(result, self.directory / "sobol.png"),
+            self.assertPng(smpsim.plot_sobol_indices(result, self.directory / "sobol.png"),
                            1800, 1095)
 
     def test_morris(self):
         with self.sweep("morris") as result:
-            self.assertPng(sa.plot_morris(result, self.directory / "morris.png"), 1890, 1095)
+            self.assertPng(smpsim.plot_morris(result, self.directory / "morris.png"), 1890, 1095)
 
     def test_per_patient_plots_of_a_sweep_point(self):
         with self.sweep("lhs") as result:
-            self.assertPng(sa.plot_healing_timeline(result, self.directory / "t.png", point=3),
-                           1500, 1200)
-            self.assertPng(sa.plot_outcome_distributions(result, self.directory / "o.png",
-                                                         point=3), 1800, 1050)
+            self.assertPng(smpsim.plot_healing_timeline(result, self.directory / "t.png",
+                                                        point=3), 1500, 1200)
+            self.assertPng(smpsim.plot_outcome_distributions(result, self.directory / "o.png",
+                                                             point=3), 1800, 1050)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""smpsim_analysis reads a file smpsim wrote: metadata, tables, daily series, config."""
+"""The package smpsim reads a file smpsim wrote: metadata, tables, daily series, config."""
 import tempfile
 import unittest
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-import smpsim_analysis as sa
+import smpsim
 import support
 
 
@@ -15,7 +15,7 @@ class ReaderOnARun(unittest.TestCase):
     def setUpClass(cls):
         cls.work = tempfile.TemporaryDirectory()
         cls.path = support.run_smpsim(Path(cls.work.name, "run.h5"), "--seed", "11")
-        cls.result = sa.open(cls.path)
+        cls.result = smpsim.open_result(cls.path)
 
     @classmethod
     def tearDownClass(cls):
@@ -47,7 +47,7 @@ class ReaderOnARun(unittest.TestCase):
         self.assertEqual(summary.n_patients[0], 60)
         patients = self.result.patients()
         self.assertAlmostEqual(summary.patchiness_mean[0], patients.patchiness.mean(), places=12)
-        table = sa.outcome_table(self.result)
+        table = smpsim.outcome_table(self.result)
         self.assertEqual(list(table.index), list(support.OUTCOME_TYPES))
         self.assertEqual(list(table.columns), support.STATISTICS + ["ci_low", "ci_high"])
         self.assertAlmostEqual(table.loc["retained", "ci_high"],
@@ -119,7 +119,7 @@ class ReaderOnASweep(unittest.TestCase):
         cls.work.cleanup()
 
     def test_points_and_parameters(self):
-        with sa.open(self.path) as result:
+        with smpsim.open_result(self.path) as result:
             self.assertEqual(result.sweep_method, "sobol")
             self.assertEqual(sorted(result.parameters), sorted(self.parameters))
             points = result.points()
@@ -129,15 +129,15 @@ class ReaderOnASweep(unittest.TestCase):
             np.testing.assert_array_equal(points[name].to_numpy(), summary[name].to_numpy())
 
     def test_extra_summary_columns_are_kept_and_not_outcomes(self):
-        with sa.open(self.path) as result:
+        with smpsim.open_result(self.path) as result:
             summary = result.summary()
-            table = sa.outcome_table(result, point=4)
+            table = smpsim.outcome_table(result, point=4)
         self.assertIn("converged", summary)
         self.assertIn("final_coverage_diff_mean", summary)
         self.assertEqual(list(table.index), list(support.OUTCOME_TYPES))
 
     def test_strings_come_back_as_str(self):
-        with sa.open(self.path) as result:
+        with smpsim.open_result(self.path) as result:
             sensitivity = result.sensitivity()
         self.assertEqual(set(map(type, sensitivity.parameter)), {str})
         self.assertEqual(set(sensitivity.parameter), set(self.parameters))

@@ -1,0 +1,195 @@
+"""The reader: an smpsim HDF5 output file as pandas objects (docs/interface.md)."""
+import tomllib
+from functools import cached_property
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pandas as pd
+
+STATISTICS = ["mean", "sem", "p05", "p50", "p95"]  # per outcome in /summary
+
+
+class IncompleteResultError(RuntimeError):
+    """The file comes from a run that has not finished."""
+
+
+def open_result(path, allow_incomplete=False):
+    """Opens an smpsim output file; refuses an unfinished run unless allow_incomplete."""
+    return Result(path, allow_incomplete)
+
+
+def _text(value):
+    """A str from an HDF5 string, fixed-length (bytes) or variable-length."""
+    return value.decode("utf-8").rstrip("\0") if isinstance(value, bytes) else value
+
+
+def _plain(value):
+    """A Python scalar from an HDF5 attribute value."""
+    value = _text(value)
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _point_group(point):
+    return f"/points/{point:06d}"
+
+
+class Result:
+    """An smpsim output file: metadata, tables and daily series as pandas objects."""
+
+    def __init__(self, path, allow_incomplete=False):
+        self.path = Path(path)
+        partial = Path(f"{path}.partial")
+        if not self.path.exists() and partial.exists():
+            raise IncompleteResultError(
+                f"{path} does not exist but {partial} does: the run has not finished. Finish it "
+                f"with `smpsim run ... --resume`, or read what is there with "
+                f"smpsim.open_result('{partial}', allow_incomplete=True).")
+        self._file = h5py.File(self.path, "r")
+        if not self.complete and not allow_incomplete:
+            flag = self._attr("complete")
+            self._file.close()
+            raise IncompleteResultError(
+                f"{path}: an unfinished smpsim run (complete = {flag}"
+                f"{', a .partial file' if self.path.suffix == '.partial' else ''}); its tables "
+                f"may be short and /summary missing. Finish it with `smpsim run ... --resume`, or "
+                f"read what is there with smpsim.open_result(path, allow_incomplete=True).")
+
+    def close(self):
+        self._file.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exception):
+        self.close()
+
+    def __repr__(self):
+        return (f"<smpsim result {self.path}: {self.n_points} point(s), smpsim {self.version}, "
+                f"{'complete' if self.complete else 'INCOMPLETE'}>")
+
+    # ---- metadata --------------------------------------------------------------------------
+    def _attr(self, name):
+        return _plain(self._file.attrs[name]) if name in self._file.attrs else None
+
+    @property
+    def version(self):
+        return self._attr("smpsim_version")
+
+    @property
+    def commit(self):
+        return self._attr("git_commit")
+
+    @property
+    def seed(self):
+        return self._attr("seed")
+
+    @property
+    def format_version(self):
+        return self._attr("format_version")
+
+    @property
+    def created_utc(self):
+        return self._attr("created_utc")
+
+    @property
+    def n_points(self):
+        return self._attr("n_points")
+
+    @property
+    def sweep_method(self):
+        """"grid", "lhs", "sobol" or "morris"; None for a plain run (stored as "none")."""
+        method = self._attr("sweep_method")
+        return None if method in (None, "none") else method
+
+    @property
+    def complete(self):
+        """True when the run finished: complete = 1 and not a .partial file."""
+        return self._attr("complete") == 1 and self.path.suffix != ".partial"
+
+    @property
+    def config_text(self):
+        """The resolved TOML config of the run."""
+        return self._attr("config")
+
+    def config(self):
+        """The resolved config as a dict."""
+        return tomllib.loads(self.config_text)
+
+    # ---- tables ----------------------------------------------------------------------------
+    def _table(self, path):
+        frame = pd.DataFrame(self._file[path][:])
+        for column in frame.columns[frame.dtypes == object]:
+            frame[column] = frame[column].map(_text)
+        return frame
+
+    def _point(self, point):
+        group = _point_group(point)
+        if group not in self._file:
+            raise KeyError(f"{self.path}: no point {point} (the file has {self.n_points})")
+        return group
+
+    def summary(self):
+        """One row per point: point, swept parameters, n_patients, <outcome>_mean/_sem/_p05/
+        _p50/_p95 and any further columns; None when the run wrote no summary (unfinished)."""
+        return self._table("summary") if "summary" in self._file else None
+
+    def sensitivity(self):
+        """The Sobol or Morris indices (parameter, outcome, ...); None for other runs."""
+        return self._table("sensitivity") if "sensitivity" in self._file else None
+
+    def patients(self, point=0):
+        """One row per patient: patient_id, attributes and final outcomes."""
+        return self._table(f"{self._point(point)}/patients")
+
+    def sessions(self, point=0):
+        """One row per session: patient_id, session (1-based), day, dots and the examination."""
+        return self._table(f"{self._point(point)}/sessions")
+
+    def daily_names(self, point=0):
+        """The daily series of a point; none when the run set run.daily = false."""
+        group = self._file[self._point(point)]
+        return list(group["daily"]) if "daily" in group else []
+
+    def daily(self, name, point=0, wide=False):
+        """A daily series at t = k + 0.5 days since session 1: long (patient_id, day, value) or
+        wide (index patient_id, one column per day)."""
+        group = self._point(point)
+        values = self._file[f"{group}/daily/{name}"][:]
+        # An unfinished run may have written a batch's patients but not yet its daily rows.
+        patient_ids = self._file[f"{group}/patients"]["patient_id"][:len(values)]
+        days = np.arange(values.shape[1]) + 0.5
+        if wide:
+            return pd.DataFrame(values, index=pd.Index(patient_ids, name="patient_id"),
+                                columns=pd.Index(days, name="day"))
+        return pd.DataFrame({"patient_id": np.repeat(patient_ids, len(days)),
+                             "day": np.tile(days, len(values)),
+                             "value": values.ravel()})
+
+    @cached_property
+    def _point_values(self):
+        groups = self._file["points"]
+        return pd.DataFrame([{key: float(value) for key, value in group.attrs.items()}
+                             for group in groups.values()],
+                            index=pd.Index([int(name) for name in groups], name="point"))
+
+    def points(self):
+        """The swept parameters' values, one row per point (no columns for a plain run)."""
+        return self._point_values.copy()
+
+    @property
+    def parameters(self):
+        """The swept parameters' dotted config keys."""
+        return list(self._point_values.columns)
+
+
+def outcome_table(result, point=0):
+    """One point's row of /summary as a table: one row per outcome, columns mean, sem, p05,
+    p50, p95 and the 95 % interval of the mean (ci_low, ci_high = mean ∓ 1.96 sem)."""
+    row = result.summary().set_index("point").loc[point]
+    outcomes = [column[:-len("_p05")] for column in row.index if column.endswith("_p05")]
+    table = pd.DataFrame([[row[f"{outcome}_{statistic}"] for statistic in STATISTICS]
+                          for outcome in outcomes],
+                         index=pd.Index(outcomes, name="outcome"), columns=STATISTICS)
+    return table.assign(ci_low=table["mean"] - 1.96 * table["sem"],
+                        ci_high=table["mean"] + 1.96 * table["sem"])
