@@ -17,7 +17,6 @@ namespace {
 
 using namespace smpsim;
 
-
 void BM_DrawSessionDots(benchmark::State& state) {
   const Parameters p = bench::default_scenario();
   const auto seed = static_cast<std::uint64_t>(p.run.seed);

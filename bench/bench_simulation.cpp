@@ -11,9 +11,9 @@
 
 #include "scenario.h"
 #include "smpsim/config/config.h"
+#include "smpsim/model/event_log.h"
 #include "smpsim/model/patient.h"
 #include "smpsim/model/simulation.h"
-#include "smpsim/model/event_log.h"
 
 namespace {
 

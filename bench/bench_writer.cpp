@@ -14,10 +14,10 @@
 #include "scenario.h"
 #include "smpsim/config/config.h"
 #include "smpsim/io/h5.h"
+#include "smpsim/io/writer.h"
 #include "smpsim/model/outcomes.h"
 #include "smpsim/model/patient.h"
 #include "smpsim/model/simulation.h"
-#include "smpsim/io/writer.h"
 
 namespace {
 

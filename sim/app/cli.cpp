@@ -1,30 +1,30 @@
 #include "smpsim/app/cli.h"
 
-#include <CLI/CLI.hpp>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <charconv>
 #include <csignal>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "smpsim/io/build_info.h"
-#include "smpsim/run/progress.h"
 #include "smpsim/config/config.h"
-#include "smpsim/model/error.h"
+#include "smpsim/io/build_info.h"
 #include "smpsim/io/h5.h"
-#include "smpsim/run/ranks.h"
-#include "smpsim/model/patient.h"
-#include "smpsim/model/simulation.h"
-#include "smpsim/run/study.h"
-#include "smpsim/run/sweep.h"
 #include "smpsim/io/trace_csv.h"
 #include "smpsim/io/writer.h"
+#include "smpsim/model/error.h"
+#include "smpsim/model/patient.h"
+#include "smpsim/model/simulation.h"
+#include "smpsim/run/progress.h"
+#include "smpsim/run/ranks.h"
+#include "smpsim/run/study.h"
+#include "smpsim/run/sweep.h"
 
 namespace smpsim {
 
@@ -78,7 +78,9 @@ CLI::Validator whole_number(std::int64_t low, std::int64_t high) {
       "INT in [" + std::to_string(low) + ", " + std::to_string(high) + "]");
 }
 
-std::string default_output(const ConfigLoader& loader) { return "out/" + loader.name() + ".h5"; }
+std::string default_output(const ConfigLoader& loader) {
+  return "out/" + loader.name() + ".h5";
+}
 
 void print_point_table(const PointSummary& summary) {
   std::printf("\n%-22s %10s  %-25s %10s %10s %10s\n", "outcome", "mean", "95% CI", "p05", "p50",
@@ -143,11 +145,12 @@ void print_summary(const StudyResult& study, const std::string& path) {
   for (const PointSummary& point : study.points) patients += point.patients;
   char where[64] = "";
   if (study.ranks > 1) std::snprintf(where, sizeof where, "%d ranks x ", study.ranks);
-  std::printf("smpsim %s: %zu point%s, %lld patients in %.1f s (%.0f patients/s, %s%d thread%s) -> %s\n",
-              kVersion, study.points.size(), study.points.size() == 1 ? "" : "s",
-              static_cast<long long>(patients), study.seconds,
-              static_cast<double>(patients) / std::max(study.seconds, 1e-9), where, study.threads,
-              study.threads == 1 ? "" : "s", path.c_str());
+  std::printf(
+      "smpsim %s: %zu point%s, %lld patients in %.1f s (%.0f patients/s, %s%d thread%s) -> %s\n",
+      kVersion, study.points.size(), study.points.size() == 1 ? "" : "s",
+      static_cast<long long>(patients), study.seconds,
+      static_cast<double>(patients) / std::max(study.seconds, 1e-9), where, study.threads,
+      study.threads == 1 ? "" : "s", path.c_str());
   if (study.points.size() == 1) {
     print_point_table(study.points.front());
   } else {
@@ -175,27 +178,38 @@ int run_simulation(const RunOptions& options) {
   study.resume = options.resume;
   study.progress = !options.quiet && ::isatty(STDERR_FILENO);
   const StudyResult result = run_study(parameters, study);
-  if (!ranks::coordinator()) {
-    return result.worker_status != 0 ? result.worker_status
-                                     : result.interrupted_by != 0 ? 128 + result.interrupted_by
-                                                                  : kExitDone;
+  switch (result.end) {
+    case StudyEnd::kComplete:
+      break;
+    case StudyEnd::kAlreadyComplete:
+      if (ranks::coordinator()) {
+        std::fprintf(stderr, "smpsim: %s is already complete; nothing to resume\n",
+                     study.output.c_str());
+      }
+      return kExitDone;
+    case StudyEnd::kInterruptedBySigint:
+    case StudyEnd::kInterruptedBySigterm: {
+      const int signal = result.end == StudyEnd::kInterruptedBySigint ? SIGINT : SIGTERM;
+      if (ranks::coordinator()) {
+        std::fprintf(stderr,
+                     "smpsim: interrupted (%s) after %lld of %lld blocks; the finished ones are "
+                     "kept in %s.checkpoint\nsmpsim: continue with: %s --resume\n",
+                     signal == SIGINT ? "SIGINT" : "SIGTERM",
+                     static_cast<long long>(result.blocks_done),
+                     static_cast<long long>(result.blocks_known), study.output.c_str(),
+                     options.command_line.c_str());
+      }
+      return 128 + signal;
+    }
+    case StudyEnd::kBadInputElsewhere:
+      return kExitBadInput;
+    case StudyEnd::kFailedElsewhere:
+      return kExitRuntimeFailure;
   }
-  if (result.already_complete) {
-    std::fprintf(stderr, "smpsim: %s is already complete; nothing to resume\n", study.output.c_str());
-    return kExitDone;
-  }
-  if (result.interrupted_by != 0) {
-    std::fprintf(stderr,
-                 "smpsim: interrupted (%s) after %lld of %lld blocks; the finished ones are kept "
-                 "in %s.checkpoint\nsmpsim: continue with: %s --resume\n",
-                 result.interrupted_by == SIGINT ? "SIGINT" : "SIGTERM",
-                 static_cast<long long>(result.blocks_done),
-                 static_cast<long long>(result.blocks_known), study.output.c_str(),
-                 options.command_line.c_str());
-    return 128 + result.interrupted_by;
-  }
+  if (!ranks::coordinator()) return kExitDone;
   if (!options.quiet) print_summary(result, study.output);
-  if (const char* timings = std::getenv("SMPSIM_TIMINGS"); timings && *timings && std::string(timings) != "0") {
+  if (const char* timings = std::getenv("SMPSIM_TIMINGS");
+      timings && *timings && std::string(timings) != "0") {
     const StudyResult::Timings& t = result.timings;
     std::fprintf(stderr,
                  "smpsim: timing: total=%.3f simulate=%.3f checkpoint_write=%.3f assemble=%.3f "
@@ -209,8 +223,7 @@ int check_config(const ConfigOptions& options, bool explain) {
   const Parameters parameters = load_parameters(options.path, options.overrides);
   plan_sweep(parameters);  // every point valid, the baseline among them
   std::cout << "# smpsim " << kVersion << ": resolved config"
-            << (options.path ? " of " + *options.path : std::string(" (built-in defaults)"))
-            << "\n"
+            << (options.path ? " of " + *options.path : std::string(" (built-in defaults)")) << "\n"
             << to_toml(parameters, explain);
   return kExitDone;
 }
@@ -226,9 +239,8 @@ int trace_patient(const TraceOptions& options) {
   const Parameters parameters =
       point_parameters(base, plan, static_cast<std::size_t>(options.point));
   const PatientSampler sampler(parameters);
-  const Patient patient =
-      sampler.sample(static_cast<std::uint64_t>(parameters.run.seed),
-                     static_cast<std::uint64_t>(options.patient));
+  const Patient patient = sampler.sample(static_cast<std::uint64_t>(parameters.run.seed),
+                                         static_cast<std::uint64_t>(options.patient));
   EventLog log;
   simulate_patient(parameters, patient, &log);
   write_trace_csv(log, std::cout);
@@ -267,8 +279,8 @@ int run_command_line(int argc, char** argv) {
   check_command->add_flag("--explain", explain, "comment each key: unit, range, meaning");
 
   TraceOptions trace;
-  CLI::App* trace_command =
-      app.add_subcommand("trace", "print one patient's events as CSV: time,event,dot,region,detail");
+  CLI::App* trace_command = app.add_subcommand(
+      "trace", "print one patient's events as CSV: time,event,dot,region,detail");
   trace.config.add_to(*trace_command);
   trace_command->add_option("--patient", trace.patient, "patient id")
       ->required()
@@ -291,8 +303,8 @@ int run_command_line(int argc, char** argv) {
       known = known || sub->get_name() == command;
     }
     if (!known) {
-      std::cerr << "smpsim: error: unknown command '" << command << "'; the commands are "
-                << names << " (smpsim --help)\n";
+      std::cerr << "smpsim: error: unknown command '" << command << "'; the commands are " << names
+                << " (smpsim --help)\n";
       return kExitBadInput;
     }
   }

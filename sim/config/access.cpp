@@ -63,8 +63,9 @@ double get_number(const Parameters& parameters, std::string_view key) {
   if (auto access = std::get_if<std::int64_t& (*)(Parameters&)>(&spec->access)) {
     return static_cast<double>((*access)(p));
   }
-  throw InputError(std::string(key) + ": not a numeric key (a sweep or range needs a number or a "
-                                      "distribution's field such as patient.itch.mean)");
+  throw InputError(std::string(key) +
+                   ": not a numeric key (a sweep or range needs a number or a "
+                   "distribution's field such as patient.itch.mean)");
 }
 
 void set_number(Parameters& parameters, std::string_view key, double value) {
@@ -95,8 +96,9 @@ void set_number(Parameters& parameters, std::string_view key, double value) {
     (*access)(parameters) = static_cast<std::int64_t>(value);
     return;
   }
-  throw InputError(std::string(key) + ": not a numeric key (a sweep or range needs a number or a "
-                                      "distribution's field such as patient.itch.mean)");
+  throw InputError(std::string(key) +
+                   ": not a numeric key (a sweep or range needs a number or a "
+                   "distribution's field such as patient.itch.mean)");
 }
 
 }  // namespace smpsim

@@ -56,11 +56,10 @@ void check_distribution(const Distribution& d, const Bounds& support, const std:
   }
   // The distribution's support must lie within the key's valid values.
   const bool open_low = d.kind() == DistributionKind::kLogNormal ||
-                        d.kind() == DistributionKind::kGamma ||
-                        d.kind() == DistributionKind::kBeta;
+                        d.kind() == DistributionKind::kGamma || d.kind() == DistributionKind::kBeta;
   const bool open_high = d.kind() == DistributionKind::kBeta;
-  const bool low_ok = d.lower() > support.low ||
-                      (d.lower() == support.low && (!support.low_open || open_low));
+  const bool low_ok =
+      d.lower() > support.low || (d.lower() == support.low && (!support.low_open || open_low));
   const bool high_ok = d.upper() < support.high || std::isinf(support.high) ||
                        (d.upper() == support.high && (!support.high_open || open_high));
   if (!low_ok || !high_ok) {

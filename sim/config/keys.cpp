@@ -14,23 +14,37 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-constexpr Bounds between(double low, double high) { return {low, high, false, false}; }
-constexpr Bounds above(double low, double high = kInf) { return {low, high, true, false}; }
-constexpr Bounds at_least(double low) { return {low, kInf, false, true}; }
+constexpr Bounds between(double low, double high) {
+  return {low, high, false, false};
+}
+constexpr Bounds above(double low, double high = kInf) {
+  return {low, high, true, false};
+}
+constexpr Bounds at_least(double low) {
+  return {low, kInf, false, true};
+}
 constexpr Bounds kProbability = between(0, 1);
 constexpr Bounds kUnbounded = {-kInf, kInf, true, true};
 
 // Accessors into Parameters, one per key, as plain function pointers.
-#define SMPSIM_FIELD(section, name) \
-  #section "." #name, [](Parameters & p) -> auto& { return p.section.name; }
+#define SMPSIM_FIELD(section, name)                 \
+#section "." #name, [](Parameters & p) -> auto& { \
+    return p.section.name;                          \
+  }
 
 template <std::size_t I>
 Distribution& attribute(Parameters& p) {
   return p.patient.attributes[I];
 }
-std::vector<Correlation>& correlations(Parameters& p) { return p.patient.correlations; }
-std::vector<SweptParameter>& swept_parameters(Parameters& p) { return p.sweep.parameters; }
-std::vector<std::string>& convergence_outcomes(Parameters& p) { return p.convergence.outcomes; }
+std::vector<Correlation>& correlations(Parameters& p) {
+  return p.patient.correlations;
+}
+std::vector<SweptParameter>& swept_parameters(Parameters& p) {
+  return p.sweep.parameters;
+}
+std::vector<std::string>& convergence_outcomes(Parameters& p) {
+  return p.convergence.outcomes;
+}
 
 ConfigKey key(std::string name, double& (*access)(Parameters&), double value, std::string unit,
               Bounds bounds, std::string meaning) {
@@ -45,8 +59,8 @@ ConfigKey key(std::string name, bool& (*access)(Parameters&), bool value, std::s
 }
 ConfigKey key(std::string name, std::string& (*access)(Parameters&), std::string value,
               std::string meaning, std::vector<std::string> choices = {}) {
-  return {std::move(name), std::move(value), "", kUnbounded, std::move(meaning), access,
-          std::move(choices)};
+  return {std::move(name), std::move(value),  "", kUnbounded, std::move(meaning),
+          access,          std::move(choices)};
 }
 ConfigKey key(std::string name, Distribution& (*access)(Parameters&), Distribution value,
               std::string unit, Bounds support, std::string meaning) {
@@ -54,8 +68,7 @@ ConfigKey key(std::string name, Distribution& (*access)(Parameters&), Distributi
 }
 
 template <std::size_t I>
-ConfigKey attribute_key(Distribution value, std::string unit, Bounds support,
-                        std::string meaning) {
+ConfigKey attribute_key(Distribution value, std::string unit, Bounds support, std::string meaning) {
   return key("patient." + std::string(kAttributeNames[I]), &attribute<I>, value, std::move(unit),
              support, std::move(meaning));
 }
@@ -76,7 +89,7 @@ std::vector<ConfigKey> make_keys() {
       key(SMPSIM_FIELD(run, daily), true,
           "compute and write the daily series (false: large sweeps that need only outcomes)"),
 
-      // [patient] (MODEL.md §2)
+      // [patient] (docs/model.md §2)
       attribute_key<0>(D::log_normal(70, 0.2), "um", above(0),
                        "epidermal thickness E; scalp epidermis 65.9 ± 14.4 um (histology), "
                        "60-100 um"),
@@ -100,7 +113,7 @@ std::vector<ConfigKey> make_keys() {
        between(-1, 1), "Gaussian-copula correlations [[attribute, attribute, rho], ...]",
        &correlations},
 
-      // [protocol] (MODEL.md §3, §5)
+      // [protocol] (docs/model.md §3, §5)
       key(SMPSIM_FIELD(protocol, min_sessions), std::int64_t{2}, "sessions", between(1, 64),
           "sessions a treatment has at least (1 for a touch-up)"),
       key(SMPSIM_FIELD(protocol, max_sessions), std::int64_t{4}, "sessions", between(1, 64),
@@ -122,7 +135,7 @@ std::vector<ConfigKey> make_keys() {
       key(SMPSIM_FIELD(protocol, patchiness_max), 0.15, "CV", at_least(0),
           "largest patchiness a satisfied patient accepts"),
 
-      // [technician] (MODEL.md §3, §4)
+      // [technician] (docs/model.md §3, §4)
       key(SMPSIM_FIELD(technician, dots_per_session), std::int64_t{1000}, "dots",
           between(1, 1000000), "simulated dots per session, standing for the ~10^4 real ones"),
       key(SMPSIM_FIELD(technician, regions), std::int64_t{16}, "regions", between(1, 4096),
@@ -133,8 +146,8 @@ std::vector<ConfigKey> make_keys() {
           "aimed needle depth below the surface"),
       key(SMPSIM_FIELD(technician, depth_sd_um), 60.0, "um", between(0, 10000),
           "spread of the needle depth (normal, truncated at 10 um)"),
-      key(SMPSIM_FIELD(technician, pigment_per_dot), D::log_normal(1, 0.25), "deposit",
-          at_least(0), "pigment one dot receives"),
+      key(SMPSIM_FIELD(technician, pigment_per_dot), D::log_normal(1, 0.25), "deposit", at_least(0),
+          "pigment one dot receives"),
       key(SMPSIM_FIELD(technician, density_target), 1.1, "density", above(0, 1e6),
           "region density the technician aims for; calibrated (T7)"),
       key(SMPSIM_FIELD(technician, coverage_target), 0.9, "share", kProbability,
@@ -144,7 +157,7 @@ std::vector<ConfigKey> make_keys() {
       key(SMPSIM_FIELD(technician, fill), 1.5, "", between(1, 1e6),
           "adaptive weights max(fill x density_target - density, 0)"),
 
-      // [aftercare] (MODEL.md §3)
+      // [aftercare] (docs/model.md §3)
       key(SMPSIM_FIELD(aftercare, cream_relief), 0.4, "share", kProbability,
           "itch multiplier is 1 - cream_relief x adherence"),
       key(SMPSIM_FIELD(aftercare, cover_hours_per_day), 12.0, "hours/day", between(0, 24),
@@ -156,7 +169,7 @@ std::vector<ConfigKey> make_keys() {
       key(SMPSIM_FIELD(aftercare, moist_delay), 1.3, "factor", between(1, 100),
           "how much later a moist scab sheds"),
 
-      // [kinetics] (MODEL.md §4)
+      // [kinetics] (docs/model.md §4)
       key(SMPSIM_FIELD(kinetics, scab_probability), 0.95, "probability", kProbability,
           "a clotted puncture forms a scab"),
       key(SMPSIM_FIELD(kinetics, inflammation_days), 2.5, "days", above(0, 3650),
@@ -190,7 +203,7 @@ std::vector<ConfigKey> make_keys() {
       key(SMPSIM_FIELD(kinetics, track_share), 0.15, "share", kProbability,
           "share of packets left along the needle track in the epidermis; calibrated"),
 
-      // [optics] (MODEL.md §4)
+      // [optics] (docs/model.md §4)
       key(SMPSIM_FIELD(optics, mu_per_um), 0.0035, "1/um", between(0, 1),
           "optical attenuation; 1-5 mm^-1 in skin"),
       key(SMPSIM_FIELD(optics, hyperplasia_um), 40.0, "um", between(0, 1e5),
@@ -208,7 +221,7 @@ std::vector<ConfigKey> make_keys() {
       key(SMPSIM_FIELD(optics, hair_obscure_mm), 1.5, "mm", above(0, 1e6),
           "hair of this length hides a dot's shade by a factor e"),
 
-      // [sweep] (INTERFACE.md): the points of a study
+      // [sweep] (docs/interface.md): the points of a study
       key(SMPSIM_FIELD(sweep, method), std::string("none"),
           "none (one point) | grid | lhs | sobol | morris",
           {"none", "grid", "lhs", "sobol", "morris"}),
@@ -233,8 +246,8 @@ std::vector<ConfigKey> make_keys() {
           "target 95 % half-width relative to |mean| (0: unused)"),
       key(SMPSIM_FIELD(convergence, abs_half_width), 0.0, "", between(0, 1e300),
           "target 95 % half-width in the outcome's unit (0: unused)"),
-      key(SMPSIM_FIELD(convergence, batch), std::int64_t{500}, "patients",
-          between(1, kMaxPatients), "patients added to a point at a time"),
+      key(SMPSIM_FIELD(convergence, batch), std::int64_t{500}, "patients", between(1, kMaxPatients),
+          "patients added to a point at a time"),
       key(SMPSIM_FIELD(convergence, max_patients), std::int64_t{100000}, "patients",
           between(1, kMaxPatients), "a point stops here even if its targets are not met"),
   };
@@ -257,8 +270,8 @@ std::string Bounds::describe() const {
   if (std::isinf(high)) {
     return (low_open ? "> " : ">= ") + format_short(low);
   }
-  return "in " + std::string(low_open ? "(" : "[") + format_short(low) + ", " +
-         format_short(high) + (high_open ? ")" : "]");
+  return "in " + std::string(low_open ? "(" : "[") + format_short(low) + ", " + format_short(high) +
+         (high_open ? ")" : "]");
 }
 
 // ---- The key table --------------------------------------------------------------------------

@@ -56,16 +56,24 @@ std::string location(const toml::node& node) {
 
 std::string type_name(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
     case toml::node_type::date:
     case toml::node_type::time:
-    case toml::node_type::date_time: return "a date or time";
-    default: return "nothing";
+    case toml::node_type::date_time:
+      return "a date or time";
+    default:
+      return "nothing";
   }
 }
 
@@ -78,10 +86,10 @@ double read_number(const toml::node& node, const std::string& where, std::string
   } else {
     fail(where, key, "expected a number, got " + type_name(node));
   }
-  if (!std::isfinite(value)) fail(where, key, "must be a finite number, got " + format_short(value));
+  if (!std::isfinite(value))
+    fail(where, key, "must be a finite number, got " + format_short(value));
   return value;
 }
-
 
 // A distribution table: `{dist = "gamma", mean = 3, sd = 2.5}` replaces the distribution;
 // a table without `dist` (`{mean = 4}`) changes fields of the current one.
@@ -92,15 +100,17 @@ Distribution read_distribution(const toml::node& node, const Distribution& curre
   if (!table) {
     fail(where, key,
          "expected a distribution table such as {dist = \"lognormal\", median = 1, sigma = 0.3}, "
-         "got " + type_name(node));
+         "got " +
+             type_name(node));
   }
   const toml::node* dist = table->get("dist");
   std::optional<DistributionKind> kind = current.kind();
   std::string kind_text(kind_name(current.kind()));
   if (dist) {
     if (!dist->is_string()) {
-      fail(location(*dist), key, "dist must be one of constant, normal, truncnormal, "
-                                 "lognormal, uniform, gamma, beta");
+      fail(location(*dist), key,
+           "dist must be one of constant, normal, truncnormal, "
+           "lognormal, uniform, gamma, beta");
     }
     kind_text = dist->as_string()->get();
     kind = parse_kind(kind_text);
@@ -122,7 +132,8 @@ Distribution read_distribution(const toml::node& node, const Distribution& curre
       fail(location(field_node), key,
            "a " + kind_text + " distribution has no field " + in_quotes(field) + hint);
     }
-    d.set_field(*index, read_number(field_node, location(field_node), std::string(key) + "." + field));
+    d.set_field(*index,
+                read_number(field_node, location(field_node), std::string(key) + "." + field));
     seen[*index] = true;
   }
   for (std::size_t i = 0; i < seen.size(); ++i) {
@@ -137,15 +148,14 @@ Distribution read_distribution(const toml::node& node, const Distribution& curre
 std::vector<Correlation> read_correlations(const toml::node& node, const std::string& where,
                                            std::string_view key) {
   const toml::array* entries = node.as_array();
-  if (!entries) fail(where, key, "expected an array of [attribute, attribute, rho], got " +
-                                     type_name(node));
+  if (!entries)
+    fail(where, key, "expected an array of [attribute, attribute, rho], got " + type_name(node));
   const std::vector<std::string> names(kAttributeNames.begin(), kAttributeNames.end());
   std::vector<Correlation> result;
   for (const toml::node& entry : *entries) {
     const std::string at = location(entry);
     const toml::array* triple = entry.as_array();
-    if (!triple || triple->size() != 3 || !(*triple)[0].is_string() ||
-        !(*triple)[1].is_string()) {
+    if (!triple || triple->size() != 3 || !(*triple)[0].is_string() || !(*triple)[1].is_string()) {
       fail(at, key, "each entry must be [\"attribute\", \"attribute\", rho]");
     }
     Correlation c{(*triple)[0].as_string()->get(), (*triple)[1].as_string()->get(),
@@ -157,7 +167,8 @@ std::vector<Correlation> read_correlations(const toml::node& node, const std::st
       }
     }
     if (c.first == c.second) fail(at, key, "an attribute cannot be correlated with itself");
-    if (c.rho < -1 || c.rho > 1) fail(at, key, "rho must be in [-1, 1], got " + format_short(c.rho));
+    if (c.rho < -1 || c.rho > 1)
+      fail(at, key, "rho must be in [-1, 1], got " + format_short(c.rho));
     for (const Correlation& other : result) {
       if ((other.first == c.first && other.second == c.second) ||
           (other.first == c.second && other.second == c.first)) {
@@ -194,11 +205,13 @@ std::vector<SweptParameter> read_swept_parameters(const toml::node& node, const 
     if (const ConfigKey* target = find_key(swept.key);
         target && !std::holds_alternative<double& (*)(Parameters&)>(target->access) &&
         !std::holds_alternative<std::int64_t& (*)(Parameters&)>(target->access)) {
-      const bool distribution = std::holds_alternative<Distribution& (*)(Parameters&)>(target->access);
-      fail(at, what, std::string("not a numeric key") +
-                         (distribution ? " (a distribution: sweep one of its fields, e.g. " +
-                                             swept.key + ".mean or ." + "median)"
-                                       : ""));
+      const bool distribution =
+          std::holds_alternative<Distribution& (*)(Parameters&)>(target->access);
+      fail(at, what,
+           std::string("not a numeric key") +
+               (distribution ? " (a distribution: sweep one of its fields, e.g. " + swept.key +
+                                   ".mean or ." + "median)"
+                             : ""));
     }
     if (const toml::array* values = value.as_array()) {
       if (values->empty()) fail(at, what, "an empty list of values");
@@ -217,8 +230,9 @@ std::vector<SweptParameter> read_swept_parameters(const toml::node& node, const 
       swept.low = read_number(*range->get("low"), at, what);
       swept.high = read_number(*range->get("high"), at, what);
       if (!(swept.low < swept.high)) {
-        fail(at, what, "an empty range: low (" + format_short(swept.low) + ") must be < high (" +
-                           format_short(swept.high) + ")");
+        fail(at, what,
+             "an empty range: low (" + format_short(swept.low) + ") must be < high (" +
+                 format_short(swept.high) + ")");
       }
     } else {
       fail(at, what, "expected [values] or {low = a, high = b}, got " + type_name(value));
@@ -248,9 +262,9 @@ ConfigLoader::ConfigLoader() : parameters_(default_parameters()) {}
 void ConfigLoader::apply_file(const std::string& path) {
   std::error_code error;
   if (!std::filesystem::is_regular_file(path, error)) {
-    throw InputError(path + ": cannot read config: " +
-                     (std::filesystem::exists(path, error) ? "not a regular file"
-                                                           : "no such file"));
+    throw InputError(
+        path + ": cannot read config: " +
+        (std::filesystem::exists(path, error) ? "not a regular file" : "no such file"));
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot read config: permission denied");
@@ -282,8 +296,9 @@ void ConfigLoader::apply_table(const toml::table& table, std::string_view prefix
     }
     // A section ([kinetics]) or a dotted path leading to keys: descend.
     const std::string section = full + ".";
-    const bool leads_to_keys = std::any_of(config_keys().begin(), config_keys().end(),
-                                           [&](const ConfigKey& k) { return k.key.starts_with(section); });
+    const bool leads_to_keys =
+        std::any_of(config_keys().begin(), config_keys().end(),
+                    [&](const ConfigKey& k) { return k.key.starts_with(section); });
     if (leads_to_keys && node.is_table()) {
       apply_table(*node.as_table(), section);
       continue;
@@ -296,8 +311,7 @@ void ConfigLoader::apply_table(const toml::table& table, std::string_view prefix
   }
 }
 
-void ConfigLoader::assign(std::string_view key, const toml::node& value,
-                          const std::string& where) {
+void ConfigLoader::assign(std::string_view key, const toml::node& value, const std::string& where) {
   origin_[std::string(key)] = where;
   if (auto field = find_distribution_field(parameters_, key)) {
     Distribution& d = std::get<Distribution& (*)(Parameters&)>(field->key->access)(parameters_);
@@ -319,8 +333,9 @@ void ConfigLoader::assign(std::string_view key, const toml::node& value,
           if (!integer) fail(where, key, "expected an integer, got " + type_name(value));
           target = integer->get();
           if (!integer_in_bounds(spec->bounds, target)) {
-            fail(where, key, "must be " + describe_integer_bounds(spec->bounds) + ", got " +
-                                 std::to_string(target));
+            fail(where, key,
+                 "must be " + describe_integer_bounds(spec->bounds) + ", got " +
+                     std::to_string(target));
           }
         } else if constexpr (std::is_same_v<T, bool>) {
           const auto boolean = value.as_boolean();
@@ -331,7 +346,8 @@ void ConfigLoader::assign(std::string_view key, const toml::node& value,
           if (!text) fail(where, key, "expected a string, got " + type_name(value));
           const std::string& chosen = text->get();
           const auto& choices = spec->choices;
-          if (!choices.empty() && std::find(choices.begin(), choices.end(), chosen) == choices.end()) {
+          if (!choices.empty() &&
+              std::find(choices.begin(), choices.end(), chosen) == choices.end()) {
             const std::string hint = did_you_mean(chosen, choices);
             fail(where, key, in_quotes(chosen) + " is not one of " + join(choices, ", ") + hint);
           }
@@ -389,7 +405,8 @@ Parameters ConfigLoader::finish() const {
     // validate() starts its messages with the key; cite where that key was set.
     const std::string message = e.what();
     const std::string first = message.substr(0, message.find(':'));
-    for (std::string key = first; !key.empty(); key = key.substr(0, std::min(key.size(), key.rfind('.')))) {
+    for (std::string key = first; !key.empty();
+         key = key.substr(0, std::min(key.size(), key.rfind('.')))) {
       if (origin_.count(key)) throw InputError(where_of(key) + ": " + message);
       if (key.find('.') == std::string::npos) break;
     }

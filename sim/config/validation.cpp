@@ -37,8 +37,9 @@ void validate_sweep(const Parameters& p) {
       throw InputError("sweep.samples: has no effect without a sweep method; set sweep.method");
     }
     if (!sweep.parameters.empty()) {
-      throw InputError("sweep.parameters: parameters are given but sweep.method is \"none\"; set "
-                       "sweep.method to grid, lhs, sobol or morris");
+      throw InputError(
+          "sweep.parameters: parameters are given but sweep.method is \"none\"; set "
+          "sweep.method to grid, lhs, sobol or morris");
     }
     return;
   }
@@ -76,15 +77,17 @@ void validate_sweep(const Parameters& p) {
   }
   const std::int64_t least = sweep.method == "lhs" ? 1 : 2;
   if (!grid && sweep.samples < least) {
-    const char* what = sweep.method == "lhs" ? "points" : sweep.method == "sobol" ? "base samples"
-                                                                                  : "trajectories";
+    const char* what = sweep.method == "lhs"     ? "points"
+                       : sweep.method == "sobol" ? "base samples"
+                                                 : "trajectories";
     throw InputError("sweep.samples: " + std::string(sweep.method == "lhs" ? "an " : "a ") +
                      sweep.method + " sweep needs samples >= " + std::to_string(least) + " (" +
                      what + "), got " + std::to_string(sweep.samples));
   }
   if (grid && sweep.samples != 0) {
-    throw InputError("sweep.samples: has no effect on a grid sweep (its points are the product "
-                     "of the value lists); remove it");
+    throw InputError(
+        "sweep.samples: has no effect on a grid sweep (its points are the product "
+        "of the value lists); remove it");
   }
   static const Parameters defaults = default_parameters();
   if (sweep.method != "morris" && sweep.levels != defaults.sweep.levels) {
@@ -119,14 +122,16 @@ void validate_convergence(const Parameters& p) {
     static const ConvergenceSpec defaults = default_parameters().convergence;
     if (c.rel_half_width != 0 || c.abs_half_width != 0 || c.batch != defaults.batch ||
         c.max_patients != defaults.max_patients) {
-      throw InputError("convergence.outcomes: convergence settings are given but no outcomes to "
-                       "converge; list them, e.g. outcomes = [\"final_coverage\"]");
+      throw InputError(
+          "convergence.outcomes: convergence settings are given but no outcomes to "
+          "converge; list them, e.g. outcomes = [\"final_coverage\"]");
     }
     return;
   }
   if ((c.rel_half_width > 0) == (c.abs_half_width > 0)) {
-    throw InputError("convergence.rel_half_width: give exactly one target, rel_half_width or "
-                     "abs_half_width, > 0");
+    throw InputError(
+        "convergence.rel_half_width: give exactly one target, rel_half_width or "
+        "abs_half_width, > 0");
   }
   if (c.batch > c.max_patients) {
     throw InputError("convergence.batch: must not exceed convergence.max_patients (" +
@@ -155,12 +160,14 @@ void validate_point(const Parameters& p) {
         format_short(protocol.session_gap_days()) + ")");
   }
   if (protocol.final_day < protocol.assess_day) {
-    throw InputError("protocol.final_day: the final look comes after the last examination: "
-                     "final_day (" + format_short(protocol.final_day) + ") must be >= assess_day (" +
-                     format_short(protocol.assess_day) + ")");
+    throw InputError(
+        "protocol.final_day: the final look comes after the last examination: "
+        "final_day (" +
+        format_short(protocol.final_day) + ") must be >= assess_day (" +
+        format_short(protocol.assess_day) + ")");
   }
-  const auto side = static_cast<std::int64_t>(std::llround(std::sqrt(
-      static_cast<double>(p.technician.regions))));
+  const auto side =
+      static_cast<std::int64_t>(std::llround(std::sqrt(static_cast<double>(p.technician.regions))));
   if (side * side != p.technician.regions) {
     throw InputError("technician.regions: must be a square number (a side x side grid), got " +
                      std::to_string(p.technician.regions));

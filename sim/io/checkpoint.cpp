@@ -101,7 +101,9 @@ class ByteReader {
   std::size_t offset_ = 0;
 };
 
-fs::path manifest_of(const fs::path& directory) { return directory / "manifest.toml"; }
+fs::path manifest_of(const fs::path& directory) {
+  return directory / "manifest.toml";
+}
 
 std::string without_threads(const std::string& config) {
   std::istringstream in(config);
@@ -216,7 +218,9 @@ std::vector<PatientResult> deserialize_block(std::span<const std::byte> bytes, B
   return patients;
 }
 
-fs::path checkpoint_directory(const std::string& output) { return output + ".checkpoint"; }
+fs::path checkpoint_directory(const std::string& output) {
+  return output + ".checkpoint";
+}
 
 bool Checkpoint::exists(const fs::path& directory) {
   std::error_code error;
@@ -233,8 +237,8 @@ Checkpoint::Checkpoint(fs::path directory, const std::string& config_toml, std::
     try {
       table = toml::parse_file(manifest.string());
     } catch (const toml::parse_error& e) {
-      throw IoError(manifest.string() + ": unreadable checkpoint manifest: " +
-                    std::string(e.description()));
+      throw IoError(manifest.string() +
+                    ": unreadable checkpoint manifest: " + std::string(e.description()));
     }
     const auto format = table["format"].value<std::int64_t>();
     const auto stored_seed = table["seed"].value<std::int64_t>();
@@ -245,7 +249,8 @@ Checkpoint::Checkpoint(fs::path directory, const std::string& config_toml, std::
     if (static_cast<std::uint64_t>(*stored_seed) != seed) {
       throw InputError("--resume: the checkpoint " + directory_.string() + " was made with seed " +
                        std::to_string(*stored_seed) + ", this run has seed " +
-                       std::to_string(seed) + "; resume with the same seed or start over with "
+                       std::to_string(seed) +
+                       "; resume with the same seed or start over with "
                        "--overwrite");
     }
     if (without_threads(*stored_config) != without_threads(config_toml)) {
@@ -262,8 +267,8 @@ Checkpoint::Checkpoint(fs::path directory, const std::string& config_toml, std::
   }
   fs::remove_all(directory_, error);
   if (!fs::create_directories(directory_, error) || error) {
-    throw IoError(directory_.string() + ": cannot create the checkpoint directory: " +
-                  error.message());
+    throw IoError(directory_.string() +
+                  ": cannot create the checkpoint directory: " + error.message());
   }
   std::ostringstream text;
   text << "# smpsim checkpoint: finished blocks of a run; `smpsim run ... --resume` continues it\n"

@@ -24,7 +24,9 @@ void check(herr_t status, std::string_view what) {
   if (status < 0) fail(what);
 }
 
-Handle scalar_space() { return Handle(H5Screate(H5S_SCALAR), H5Sclose, "create a dataspace"); }
+Handle scalar_space() {
+  return Handle(H5Screate(H5S_SCALAR), H5Sclose, "create a dataspace");
+}
 
 Handle utf8_string_type() {
   Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "copy a string type");
@@ -67,7 +69,9 @@ Handle& Handle::operator=(Handle&& other) noexcept {
   return *this;
 }
 
-Handle::~Handle() { close(); }
+Handle::~Handle() {
+  close();
+}
 
 void Handle::close() {
   if (id_ >= 0 && closer_) closer_(id_);
@@ -115,9 +119,9 @@ template <class T>
 void write_attribute(hid_t object, const std::string& name, const T& value) {
   delete_if_present(object, name);
   const Handle space = scalar_space();
-  const Handle attribute(H5Acreate2(object, name.c_str(), native_type<T>(), space, H5P_DEFAULT,
-                                    H5P_DEFAULT),
-                         H5Aclose, "create attribute " + name);
+  const Handle attribute(
+      H5Acreate2(object, name.c_str(), native_type<T>(), space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+      "create attribute " + name);
   check(H5Awrite(attribute, native_type<T>(), &value), "write attribute " + name);
 }
 template void write_attribute<double>(hid_t, const std::string&, const double&);
@@ -181,7 +185,8 @@ Handle TableLayout::memory_type() const {
       Handle text(H5Tcopy(H5T_C_S1), H5Tclose, "copy a string type");
       check(H5Tset_size(text, column.size), "set a string size");
       check(H5Tset_strpad(text, H5T_STR_NULLPAD), "set string padding");
-      check(H5Tinsert(compound, column.name.c_str(), column.offset, text), "add column " + column.name);
+      check(H5Tinsert(compound, column.name.c_str(), column.offset, text),
+            "add column " + column.name);
     } else {
       check(H5Tinsert(compound, column.name.c_str(), column.offset, column.type),
             "add column " + column.name);
@@ -219,7 +224,9 @@ void TableRows::put_bytes(const void* value, std::size_t size, hid_t type) {
   column_ = (column_ + 1) % layout_->columns();
 }
 
-std::size_t TableRows::size() const { return bytes_.size() / layout_->row_size(); }
+std::size_t TableRows::size() const {
+  return bytes_.size() / layout_->row_size();
+}
 
 void TableRows::clear() {
   bytes_.clear();
@@ -235,9 +242,9 @@ AppendableDataset::AppendableDataset(hid_t parent, const std::string& name,
   const hsize_t initial[1] = {0}, maximum[1] = {H5S_UNLIMITED}, chunk[1] = {chunk_rows};
   const Handle space(H5Screate_simple(1, initial, maximum), H5Sclose, "create a dataspace");
   const Handle properties = chunked_properties(1, chunk);
-  dataset_ = Handle(H5Dcreate2(parent, name.c_str(), memory_type_, space, H5P_DEFAULT, properties,
-                               H5P_DEFAULT),
-                    H5Dclose, "create dataset " + name);
+  dataset_ = Handle(
+      H5Dcreate2(parent, name.c_str(), memory_type_, space, H5P_DEFAULT, properties, H5P_DEFAULT),
+      H5Dclose, "create dataset " + name);
 }
 
 AppendableDataset::AppendableDataset(hid_t parent, const std::string& name, hid_t element,
@@ -247,9 +254,9 @@ AppendableDataset::AppendableDataset(hid_t parent, const std::string& name, hid_
                 chunk[2] = {chunk_rows, std::max<hsize_t>(width, 1)};
   const Handle space(H5Screate_simple(2, initial, maximum), H5Sclose, "create a dataspace");
   const Handle properties = chunked_properties(2, chunk);
-  dataset_ = Handle(H5Dcreate2(parent, name.c_str(), element, space, H5P_DEFAULT, properties,
-                               H5P_DEFAULT),
-                    H5Dclose, "create dataset " + name);
+  dataset_ =
+      Handle(H5Dcreate2(parent, name.c_str(), element, space, H5P_DEFAULT, properties, H5P_DEFAULT),
+             H5Dclose, "create dataset " + name);
 }
 
 void AppendableDataset::append(const void* rows, std::size_t count) {

@@ -4,8 +4,8 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 
@@ -41,10 +41,11 @@ void check_output_path(const std::string& path, bool replace) {
       throw IoError(path + ": cannot write the output: " +
                     (fs::is_directory(status) ? "it is a directory" : "it is not a regular file"));
     }
-    if (!replace) throw InputError(path + ": the output file exists; pass --overwrite to replace it");
+    if (!replace)
+      throw InputError(path + ": the output file exists; pass --overwrite to replace it");
   }
-  const fs::path directory = fs::path(path).parent_path().empty() ? fs::path(".")
-                                                                  : fs::path(path).parent_path();
+  const fs::path directory =
+      fs::path(path).parent_path().empty() ? fs::path(".") : fs::path(path).parent_path();
   if (!fs::exists(directory, error)) {
     throw IoError(path + ": cannot write the output: directory " + directory.string() +
                   " does not exist");
@@ -108,9 +109,15 @@ ResultWriter::ResultWriter(std::string path, const RunInfo& info) : path_(std::m
   for (std::string_view name : kAttributeNames) patient_layout_.add<double>(std::string(name));
   for (const OutcomeInfo& outcome : kOutcomes) {
     switch (outcome.kind) {
-      case OutcomeKind::kReal: patient_layout_.add<double>(std::string(outcome.name)); break;
-      case OutcomeKind::kCount: patient_layout_.add<std::int32_t>(std::string(outcome.name)); break;
-      case OutcomeKind::kFlag: patient_layout_.add<std::int8_t>(std::string(outcome.name)); break;
+      case OutcomeKind::kReal:
+        patient_layout_.add<double>(std::string(outcome.name));
+        break;
+      case OutcomeKind::kCount:
+        patient_layout_.add<std::int32_t>(std::string(outcome.name));
+        break;
+      case OutcomeKind::kFlag:
+        patient_layout_.add<std::int8_t>(std::string(outcome.name));
+        break;
     }
   }
   session_layout_.add<std::int64_t>("patient_id");
@@ -153,14 +160,25 @@ void ResultWriter::append(std::span<const PatientResult> patients) {
     for (std::size_t i = 0; i < kOutcomeCount; ++i) {
       const double value = result.outcomes[i];
       switch (kOutcomes[i].kind) {
-        case OutcomeKind::kReal: patient_rows.put(value); break;
-        case OutcomeKind::kCount: patient_rows.put(static_cast<std::int32_t>(value)); break;
-        case OutcomeKind::kFlag: patient_rows.put(static_cast<std::int8_t>(value)); break;
+        case OutcomeKind::kReal:
+          patient_rows.put(value);
+          break;
+        case OutcomeKind::kCount:
+          patient_rows.put(static_cast<std::int32_t>(value));
+          break;
+        case OutcomeKind::kFlag:
+          patient_rows.put(static_cast<std::int8_t>(value));
+          break;
       }
     }
     for (const SessionRecord& s : result.sessions) {
-      session_rows.put(id).put(s.session).put(s.day).put(s.dots).put(s.coverage_at_exam)
-          .put(s.patchiness_at_exam).put(s.hair_mm_at_exam);
+      session_rows.put(id)
+          .put(s.session)
+          .put(s.day)
+          .put(s.dots)
+          .put(s.coverage_at_exam)
+          .put(s.patchiness_at_exam)
+          .put(s.hair_mm_at_exam);
     }
   }
   point.patients.append(patient_rows.data(), patient_rows.size());
@@ -177,7 +195,9 @@ void ResultWriter::append(std::span<const PatientResult> patients) {
   }
 }
 
-void ResultWriter::end_point() { point_.reset(); }
+void ResultWriter::end_point() {
+  point_.reset();
+}
 
 OutcomeColumns ResultWriter::read_outcomes(std::int64_t point) const {
   const h5::Handle table = h5::open_dataset(file_, point_group(point) + "/patients");
@@ -235,8 +255,7 @@ void ResultWriter::write_sensitivity(const SensitivityTable& sensitivity) {
     rows.put_string(row.parameter).put_string(row.outcome);
     for (double value : row.values) rows.put(value);
   }
-  h5::AppendableDataset table(file_, "sensitivity", columns,
-                              std::max<std::size_t>(rows.size(), 1));
+  h5::AppendableDataset table(file_, "sensitivity", columns, std::max<std::size_t>(rows.size(), 1));
   table.append(rows.data(), rows.size());
 }
 

@@ -43,13 +43,19 @@ constexpr std::array<KindInfo, 7> kKinds = {{
 constexpr std::array<std::string_view, 7> kKindNames = {
     "constant", "normal", "truncnormal", "lognormal", "uniform", "gamma", "beta"};
 
-const KindInfo& info(DistributionKind kind) { return kKinds[static_cast<std::size_t>(kind)]; }
+const KindInfo& info(DistributionKind kind) {
+  return kKinds[static_cast<std::size_t>(kind)];
+}
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // Gamma given by mean and sd, as Boost's shape and scale.
-double gamma_shape(double mean, double sd) { return (mean / sd) * (mean / sd); }
-double gamma_scale(double mean, double sd) { return sd * sd / mean; }
+double gamma_shape(double mean, double sd) {
+  return (mean / sd) * (mean / sd);
+}
+double gamma_scale(double mean, double sd) {
+  return sd * sd / mean;
+}
 
 // Standard normal quantile from a lower-tail probability p and its complement q.
 double standard_normal_quantile(double p, double q) {
@@ -66,9 +72,13 @@ double quantile_of(const BoostDist& dist, double p, double q) {
 
 }  // namespace
 
-double standard_normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+double standard_normal_cdf(double x) {
+  return 0.5 * std::erfc(-x / std::sqrt(2.0));
+}
 
-std::string_view kind_name(DistributionKind kind) { return info(kind).name; }
+std::string_view kind_name(DistributionKind kind) {
+  return info(kind).name;
+}
 
 std::optional<DistributionKind> parse_kind(std::string_view name) {
   for (const KindInfo& k : kKinds) {
@@ -77,7 +87,9 @@ std::optional<DistributionKind> parse_kind(std::string_view name) {
   return std::nullopt;
 }
 
-std::span<const std::string_view> kind_names() { return kKindNames; }
+std::span<const std::string_view> kind_names() {
+  return kKindNames;
+}
 
 Distribution::Distribution(DistributionKind kind, std::array<double, kMaxFields> fields)
     : kind_(kind), fields_(fields) {}
@@ -100,7 +112,9 @@ Distribution Distribution::uniform(double low, double high) {
 Distribution Distribution::gamma(double mean, double sd) {
   return {DistributionKind::kGamma, {mean, sd}};
 }
-Distribution Distribution::beta(double a, double b) { return {DistributionKind::kBeta, {a, b}}; }
+Distribution Distribution::beta(double a, double b) {
+  return {DistributionKind::kBeta, {a, b}};
+}
 
 std::span<const std::string_view> Distribution::field_names() const {
   const KindInfo& k = info(kind_);
@@ -154,26 +168,36 @@ std::string Distribution::invalid_reason() const {
 
 double Distribution::lower() const {
   switch (kind_) {
-    case DistributionKind::kConstant: return fields_[0];
-    case DistributionKind::kNormal: return -kInf;
-    case DistributionKind::kTruncNormal: return fields_[2];
-    case DistributionKind::kUniform: return fields_[0];
+    case DistributionKind::kConstant:
+      return fields_[0];
+    case DistributionKind::kNormal:
+      return -kInf;
+    case DistributionKind::kTruncNormal:
+      return fields_[2];
+    case DistributionKind::kUniform:
+      return fields_[0];
     case DistributionKind::kLogNormal:
     case DistributionKind::kGamma:
-    case DistributionKind::kBeta: return 0.0;
+    case DistributionKind::kBeta:
+      return 0.0;
   }
   return -kInf;
 }
 
 double Distribution::upper() const {
   switch (kind_) {
-    case DistributionKind::kConstant: return fields_[0];
-    case DistributionKind::kTruncNormal: return fields_[3];
-    case DistributionKind::kUniform: return fields_[1];
-    case DistributionKind::kBeta: return 1.0;
+    case DistributionKind::kConstant:
+      return fields_[0];
+    case DistributionKind::kTruncNormal:
+      return fields_[3];
+    case DistributionKind::kUniform:
+      return fields_[1];
+    case DistributionKind::kBeta:
+      return 1.0;
     case DistributionKind::kNormal:
     case DistributionKind::kLogNormal:
-    case DistributionKind::kGamma: return kInf;
+    case DistributionKind::kGamma:
+      return kInf;
   }
   return kInf;
 }
@@ -181,18 +205,23 @@ double Distribution::upper() const {
 double Distribution::mean() const {
   const auto& f = fields_;
   switch (kind_) {
-    case DistributionKind::kConstant: return f[0];
+    case DistributionKind::kConstant:
+      return f[0];
     case DistributionKind::kNormal:
-    case DistributionKind::kGamma: return f[0];
+    case DistributionKind::kGamma:
+      return f[0];
     case DistributionKind::kTruncNormal: {
       const double a = (f[2] - f[0]) / f[1], b = (f[3] - f[0]) / f[1];
       const boost::math::normal unit;
       const double mass = standard_normal_cdf(b) - standard_normal_cdf(a);
       return f[0] + f[1] * (boost::math::pdf(unit, a) - boost::math::pdf(unit, b)) / mass;
     }
-    case DistributionKind::kLogNormal: return f[0] * std::exp(0.5 * f[1] * f[1]);
-    case DistributionKind::kUniform: return 0.5 * (f[0] + f[1]);
-    case DistributionKind::kBeta: return f[0] / (f[0] + f[1]);
+    case DistributionKind::kLogNormal:
+      return f[0] * std::exp(0.5 * f[1] * f[1]);
+    case DistributionKind::kUniform:
+      return 0.5 * (f[0] + f[1]);
+    case DistributionKind::kBeta:
+      return f[0] / (f[0] + f[1]);
   }
   return 0;
 }
@@ -200,9 +229,11 @@ double Distribution::mean() const {
 double Distribution::variance() const {
   const auto& f = fields_;
   switch (kind_) {
-    case DistributionKind::kConstant: return 0;
+    case DistributionKind::kConstant:
+      return 0;
     case DistributionKind::kNormal:
-    case DistributionKind::kGamma: return f[1] * f[1];
+    case DistributionKind::kGamma:
+      return f[1] * f[1];
     case DistributionKind::kTruncNormal: {
       const double a = (f[2] - f[0]) / f[1], b = (f[3] - f[0]) / f[1];
       const boost::math::normal unit;
@@ -216,7 +247,8 @@ double Distribution::variance() const {
       const double s2 = f[1] * f[1];
       return (std::exp(s2) - 1) * f[0] * f[0] * std::exp(s2);
     }
-    case DistributionKind::kUniform: return (f[1] - f[0]) * (f[1] - f[0]) / 12;
+    case DistributionKind::kUniform:
+      return (f[1] - f[0]) * (f[1] - f[0]) / 12;
     case DistributionKind::kBeta: {
       const double n = f[0] + f[1];
       return f[0] * f[1] / (n * n * (n + 1));
@@ -228,8 +260,10 @@ double Distribution::variance() const {
 double Distribution::sample(RandomStream& stream) const {
   const auto& f = fields_;
   switch (kind_) {
-    case DistributionKind::kConstant: return f[0];
-    case DistributionKind::kNormal: return boost::random::normal_distribution<double>(f[0], f[1])(stream);
+    case DistributionKind::kConstant:
+      return f[0];
+    case DistributionKind::kNormal:
+      return boost::random::normal_distribution<double>(f[0], f[1])(stream);
     case DistributionKind::kTruncNormal: {
       // Inverse CDF on the truncated interval: one uniform, no rejection loop.
       const double u = stream.uniform();
@@ -242,7 +276,8 @@ double Distribution::sample(RandomStream& stream) const {
     case DistributionKind::kGamma:
       return boost::random::gamma_distribution<double>(gamma_shape(f[0], f[1]),
                                                        gamma_scale(f[0], f[1]))(stream);
-    case DistributionKind::kBeta: return boost::random::beta_distribution<double>(f[0], f[1])(stream);
+    case DistributionKind::kBeta:
+      return boost::random::beta_distribution<double>(f[0], f[1])(stream);
   }
   return f[0];
 }
@@ -250,8 +285,10 @@ double Distribution::sample(RandomStream& stream) const {
 double Distribution::quantile(double p, double q) const {
   const auto& f = fields_;
   switch (kind_) {
-    case DistributionKind::kConstant: return f[0];
-    case DistributionKind::kNormal: return f[0] + f[1] * standard_normal_quantile(p, q);
+    case DistributionKind::kConstant:
+      return f[0];
+    case DistributionKind::kNormal:
+      return f[0] + f[1] * standard_normal_quantile(p, q);
     case DistributionKind::kTruncNormal: {
       // Work in the tail the interval lies in, so a truncation far from the mean stays exact.
       const double a = (f[2] - f[0]) / f[1], b = (f[3] - f[0]) / f[1];
@@ -269,11 +306,12 @@ double Distribution::quantile(double p, double q) const {
     }
     case DistributionKind::kLogNormal:
       return f[0] * std::exp(f[1] * standard_normal_quantile(p, q));
-    case DistributionKind::kUniform: return f[0] + p * (f[1] - f[0]);
+    case DistributionKind::kUniform:
+      return f[0] + p * (f[1] - f[0]);
     case DistributionKind::kGamma:
-      return quantile_of(boost::math::gamma_distribution<double>(gamma_shape(f[0], f[1]),
-                                                                 gamma_scale(f[0], f[1])),
-                         p, q);
+      return quantile_of(
+          boost::math::gamma_distribution<double>(gamma_shape(f[0], f[1]), gamma_scale(f[0], f[1])),
+          p, q);
     case DistributionKind::kBeta:
       return quantile_of(boost::math::beta_distribution<double>(f[0], f[1]), p, q);
   }

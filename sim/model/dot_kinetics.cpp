@@ -14,7 +14,7 @@ namespace smpsim {
 
 namespace {
 
-// Fixed shapes of MODEL.md §4 that are not parameters.
+// Fixed shapes of docs/model.md §4 that are not parameters.
 constexpr double kClotMedianDays = 4.0 / (24 * 60);  // 4 minutes
 constexpr double kClotSigma = 0.5;
 constexpr double kScabFormSigma = 0.3;
@@ -84,7 +84,7 @@ Dot DotKinetics::draw(const Puncture& puncture, std::uint16_t session, RandomStr
   dot.layer = layer_of(puncture.depth_um);
   dot.scab_torn = false;
 
-  // The timeline (MODEL.md §4), u measured from the puncture.
+  // The timeline (docs/model.md §4), u measured from the puncture.
   dot.clot = p + std::exp(clot_log_median_ + kClotSigma * unit_normal(stream));
   const bool scabs = stream.uniform32() < scab_probability_;
   const double form = p + std::exp(scab_form_log_median_ + kScabFormSigma * unit_normal(stream));

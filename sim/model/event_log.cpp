@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
-#include "smpsim/model/format.h"
 #include "smpsim/model/distributions.h"
+#include "smpsim/model/format.h"
 
 namespace smpsim {
 
@@ -12,20 +12,28 @@ namespace {
 
 std::string_view layer_name(DotLayer layer) {
   switch (layer) {
-    case DotLayer::kEpidermal: return "epidermal";
-    case DotLayer::kTarget: return "target";
-    case DotLayer::kDeep: return "deep";
+    case DotLayer::kEpidermal:
+      return "epidermal";
+    case DotLayer::kTarget:
+      return "target";
+    case DotLayer::kDeep:
+      return "deep";
   }
   return "";
 }
 
 std::string_view exit_event(PacketFate fate) {
   switch (fate) {
-    case PacketFate::kWithScab: return "packet_shed_with_scab";
-    case PacketFate::kTurnover: return "packet_turnover";
-    case PacketFate::kCleared: return "packet_cleared";
-    case PacketFate::kEncapsulated: return "packet_released_cleared";
-    case PacketFate::kTornOff: return "packet_torn_off";
+    case PacketFate::kWithScab:
+      return "packet_shed_with_scab";
+    case PacketFate::kTurnover:
+      return "packet_turnover";
+    case PacketFate::kCleared:
+      return "packet_cleared";
+    case PacketFate::kEncapsulated:
+      return "packet_released_cleared";
+    case PacketFate::kTornOff:
+      return "packet_torn_off";
   }
   return "";
 }
@@ -57,8 +65,8 @@ void EventLog::add_dots(const Scalp& scalp, double until) {
     const auto packets = scalp.packets_of(d);
     for (std::size_t p = 0; p < packets.size(); ++p) {
       const Packet& packet = packets[p];
-      const std::string which = "packet=" + std::to_string(p) + ";depth_um=" +
-                                format_number(packet.depth_um);
+      const std::string which =
+          "packet=" + std::to_string(p) + ";depth_um=" + format_number(packet.depth_um);
       if (packet.settled != kNever) event(packet.settled, "packet_encapsulated", which);
       if (packet.exit != kNever) event(packet.exit, std::string(exit_event(packet.fate)), which);
     }

@@ -35,10 +35,9 @@ inline void look_loop(std::size_t begin, std::size_t end, float t, SessionClock 
 
 __attribute__((target_clones("avx2", "default"))) void look_kernel(
     std::size_t begin, std::size_t end, float t, SessionClock clock, KernelOptics optics,
-    const float* puncture, const float* peak_offset, const float* cap_offset,
-    const float* cap_um, const float* present_share, const float* present_shade,
-    const float* scab_form, const float* scab_off, float* relative, float* seen, float* visible,
-    float* punctured_mask) {
+    const float* puncture, const float* peak_offset, const float* cap_offset, const float* cap_um,
+    const float* present_share, const float* present_shade, const float* scab_form,
+    const float* scab_off, float* relative, float* seen, float* visible, float* punctured_mask) {
   if (clock.direct_cap) {
     look_loop<true>(begin, end, t, clock, optics, puncture, peak_offset, cap_offset, cap_um,
                     present_share, present_shade, scab_form, scab_off, relative, seen, visible,

@@ -6,18 +6,20 @@
 #include <cstdint>
 #include <memory>
 
-#include "smpsim/model/parameters.h"
 #include "smpsim/model/look_table.h"
+#include "smpsim/model/parameters.h"
 #include "smpsim/model/patient.h"
 
 namespace smpsim {
 
 namespace {
 
-constexpr double kRednessResolved = 0.1;   // MODEL.md §5
+constexpr double kRednessResolved = 0.1;  // docs/model.md §5
 constexpr double kScabsCleared = 0.05;
 
-double observation_time(std::size_t day) { return static_cast<double>(day) + 0.5; }
+double observation_time(std::size_t day) {
+  return static_cast<double>(day) + 0.5;
+}
 
 // The first observation day at or after time t (t_k = k + 0.5 >= t).
 std::size_t first_day_at(double t) {
@@ -88,9 +90,10 @@ Observer::Observer(const Parameters& parameters, const Patient& patient)
       hair_mm_per_day_(patient.hair_mm_per_day()),
       hair_obscure_mm_(parameters.optics.hair_obscure_mm),
       horizon_days_(static_cast<std::size_t>(parameters.protocol.horizon_days)),
-      prior_density_(patient.prior_density.empty()
-                         ? std::vector<double>(static_cast<std::size_t>(parameters.technician.regions), 0.0)
-                         : patient.prior_density) {}
+      prior_density_(
+          patient.prior_density.empty()
+              ? std::vector<double>(static_cast<std::size_t>(parameters.technician.regions), 0.0)
+              : patient.prior_density) {}
 
 Observer::~Observer() = default;
 
@@ -140,7 +143,8 @@ DailyObservations Observer::daily(const Scalp& scalp, std::span<const double> se
   auto count_over = [&](std::vector<std::int64_t>& counts, double from, double until,
                         std::size_t window_end) {
     const std::size_t begin = first_day_at(from);
-    const std::size_t end = until == kNever ? window_end : std::min(first_day_at(until), window_end);
+    const std::size_t end =
+        until == kNever ? window_end : std::min(first_day_at(until), window_end);
     if (begin < end) {
       ++counts[begin];
       --counts[end];
@@ -172,7 +176,8 @@ DailyObservations Observer::daily(const Scalp& scalp, std::span<const double> se
     wounds.open += open[k];
     const double hair = hair_mm(t, session_starts);
     std::size_t covered = 0;
-    for (std::size_t r = 0; r < regions; ++r) covered += density_of(r, look.visible[r]) >= density_target_;
+    for (std::size_t r = 0; r < regions; ++r)
+      covered += density_of(r, look.visible[r]) >= density_target_;
     const double n = static_cast<double>(look.punctured);
     out.series(Daily::kRedness)[k] = static_cast<float>(wounds.share(wounds.inflamed));
     out.series(Daily::kScabs)[k] = static_cast<float>(wounds.share(wounds.scabbed));

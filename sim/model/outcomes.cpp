@@ -57,7 +57,8 @@ PointSummary summarise(const OutcomeColumns& columns, std::int64_t max_sessions)
     const auto index = static_cast<std::size_t>(sessions) - 1;
     if (index < summary.session_shares.size()) summary.session_shares[index] += 1;
   }
-  for (double& share : summary.session_shares) share /= static_cast<double>(std::max<std::int64_t>(summary.patients, 1));
+  for (double& share : summary.session_shares)
+    share /= static_cast<double>(std::max<std::int64_t>(summary.patients, 1));
   return summary;
 }
 
@@ -73,7 +74,8 @@ double quantile(std::span<double> values, double p) {
   const double position = p * static_cast<double>(values.size() - 1);
   const auto below = static_cast<std::size_t>(std::floor(position));
   const std::size_t above = std::min(below + 1, values.size() - 1);
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(below), values.end());
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(below),
+                   values.end());
   const double low = values[below];
   double high = low;
   if (above != below) {

@@ -8,8 +8,8 @@
 #include <cmath>
 #include <sstream>
 
-#include "smpsim/model/parameters.h"
 #include "smpsim/model/error.h"
+#include "smpsim/model/parameters.h"
 #include "smpsim/model/rng.h"
 
 namespace smpsim {
@@ -17,8 +17,8 @@ namespace smpsim {
 namespace {
 
 std::size_t attribute_index(const std::string& name) {
-  return static_cast<std::size_t>(
-      std::find(kAttributeNames.begin(), kAttributeNames.end(), name) - kAttributeNames.begin());
+  return static_cast<std::size_t>(std::find(kAttributeNames.begin(), kAttributeNames.end(), name) -
+                                  kAttributeNames.begin());
 }
 
 }  // namespace
@@ -72,7 +72,8 @@ Patient PatientSampler::sample(std::uint64_t seed, std::uint64_t patient_id) con
   for (std::size_t i = 0; i < kAttributeCount; ++i) {
     // Clamp so Φ(z) stays inside (0, 1) in double precision.
     const double z = std::clamp(correlated(static_cast<Eigen::Index>(i)), -37.0, 37.0);
-    patient.attributes[i] = parameters_.patient.attributes[i].quantile(standard_normal_cdf(z), standard_normal_cdf(-z));
+    patient.attributes[i] =
+        parameters_.patient.attributes[i].quantile(standard_normal_cdf(z), standard_normal_cdf(-z));
   }
   if (parameters_.protocol.touch_up) {
     RandomStream prior(seed, patient_id, StreamPurpose::kPriorDensity);

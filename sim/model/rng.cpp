@@ -11,8 +11,8 @@ constexpr std::uint32_t kMaxSession = 0xFFFFFFu;
 
 RandomStream::RandomStream(std::uint64_t seed, std::uint64_t patient_id, StreamPurpose purpose,
                            std::uint32_t session, std::uint32_t substream)
-    : engine_(Engine::key_type{{static_cast<std::uint32_t>(seed),
-                                static_cast<std::uint32_t>(seed >> 32)}}) {
+    : engine_(Engine::key_type{
+          {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}}) {
   if (patient_id > kMaxPatientId || session > kMaxSession) {
     throw std::out_of_range("random stream: patient id or session out of range");
   }

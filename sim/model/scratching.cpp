@@ -9,7 +9,9 @@
 
 namespace smpsim {
 
-double itch_profile(double u) { return u > 0 ? u * u * u * std::exp(-u) / 6 : 0.0; }
+double itch_profile(double u) {
+  return u > 0 ? u * u * u * std::exp(-u) / 6 : 0.0;
+}
 
 ScratchProcess::ScratchProcess(double intensity, double session_start, RandomStream stream)
     : bound_rate_(intensity * kItchProfilePeak),

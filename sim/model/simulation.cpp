@@ -4,17 +4,18 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "smpsim/model/format.h"
-#include "smpsim/model/parameters.h"
 #include "smpsim/model/distributions.h"
 #include "smpsim/model/dot_kinetics.h"
+#include "smpsim/model/error.h"
+#include "smpsim/model/event_log.h"
 #include "smpsim/model/event_queue.h"
+#include "smpsim/model/format.h"
 #include "smpsim/model/observation.h"
+#include "smpsim/model/parameters.h"
 #include "smpsim/model/patient.h"
 #include "smpsim/model/rng.h"
 #include "smpsim/model/scratching.h"
 #include "smpsim/model/technician.h"
-#include "smpsim/model/event_log.h"
 
 namespace smpsim {
 
@@ -44,15 +45,21 @@ class Treatment {
     for (bool finished = false; !finished;) {
       const Event event = queue_.pop();
       if (++events > kMaxEventsPerPatient) {
-        throw std::runtime_error("patient " + std::to_string(patient_.id) + ": more than " +
-                                 std::to_string(kMaxEventsPerPatient) +
-                                 " events (scratch intensity " + format_number(itch_.intensity) +
-                                 " per session); lower patient.itch");
+        // Bad input, not a failure: the itch the config asks for cannot be simulated.
+        throw InputError("patient " + std::to_string(patient_.id) + ": more than " +
+                         std::to_string(kMaxEventsPerPatient) + " events (scratch intensity " +
+                         format_number(itch_.intensity) + " per session); lower patient.itch");
       }
       switch (event.kind) {
-        case EventKind::kSessionStart: start_session(event); break;
-        case EventKind::kScratch: consider_scratch(event); break;
-        case EventKind::kExamination: examine(event); break;
+        case EventKind::kSessionStart:
+          start_session(event);
+          break;
+        case EventKind::kScratch:
+          consider_scratch(event);
+          break;
+        case EventKind::kExamination:
+          examine(event);
+          break;
         case EventKind::kFinal:
           take_final_look(event);
           finished = true;
@@ -91,8 +98,9 @@ class Treatment {
                                 static_cast<std::int32_t>(dots), 0, 0, 0});
     if (log_) log_->add(event.time, "session_start", "session=" + std::to_string(session + 1));
 
-    itch_processes_.emplace_back(itch_.intensity, event.time,
-                                 RandomStream(seed_, patient_.id, StreamPurpose::kScratch, session));
+    itch_processes_.emplace_back(
+        itch_.intensity, event.time,
+        RandomStream(seed_, patient_.id, StreamPurpose::kScratch, session));
     schedule_scratch(session);
     queue_.push(event.time + protocol_.assess_day, EventKind::kExamination, session);
   }
@@ -140,7 +148,8 @@ class Treatment {
     }
     if (log_) {
       std::ostringstream detail;
-      detail << "session=" << event.session + 1 << ";coverage=" << format_number(last_exam_.coverage)
+      detail << "session=" << event.session + 1
+             << ";coverage=" << format_number(last_exam_.coverage)
              << ";patchiness=" << format_number(last_exam_.patchiness)
              << ";decision=" << (another ? "another session" : "done")
              << ";region_density=" << format_densities(last_exam_.region_density);
@@ -170,11 +179,10 @@ class Treatment {
     at(o, Outcome::kTreatmentDays) = session_starts_.back() - session_starts_.front();
     at(o, Outcome::kScratchEpisodes) = static_cast<double>(scratch_episodes_);
     at(o, Outcome::kEarlyDetachments) = static_cast<double>(early_detachments_);
-    at(o, Outcome::kSatisfied) =
-        look.coverage >= parameters_.technician.coverage_target &&
-                look.patchiness <= protocol_.patchiness_max
-            ? 1.0
-            : 0.0;
+    at(o, Outcome::kSatisfied) = look.coverage >= parameters_.technician.coverage_target &&
+                                         look.patchiness <= protocol_.patchiness_max
+                                     ? 1.0
+                                     : 0.0;
     at(o, Outcome::kRednessResolvedDay) = observer_.redness_resolved_day(scalp_, session_starts_);
     at(o, Outcome::kScabsClearedDay) = observer_.scabs_cleared_day(scalp_, session_starts_);
     if (log_) {

@@ -8,7 +8,7 @@
 namespace smpsim {
 
 namespace {
-constexpr double kShallowestDepthUm = 10;  // MODEL.md §4: depth truncated at 10 um
+constexpr double kShallowestDepthUm = 10;  // docs/model.md §4: depth truncated at 10 um
 }  // namespace
 
 RegionPlan::RegionPlan(std::vector<double> weights) : cumulative_(std::move(weights)) {
@@ -40,7 +40,9 @@ Technician::Technician(const Parameters& parameters)
                            : Distribution::constant(parameters.technician.target_depth_um)),
       pigment_(parameters.technician.pigment_per_dot) {}
 
-RegionPlan Technician::uniform_plan() const { return RegionPlan(std::vector<double>(regions_, 1.0)); }
+RegionPlan Technician::uniform_plan() const {
+  return RegionPlan(std::vector<double>(regions_, 1.0));
+}
 
 RegionPlan Technician::plan(std::span<const double> region_density) const {
   if (!adaptive_) return uniform_plan();

@@ -15,8 +15,8 @@
 
 #include "smpsim/model/error.h"
 #include "smpsim/model/patient.h"
-#include "smpsim/run/ranks.h"
 #include "smpsim/model/simulation.h"
+#include "smpsim/run/ranks.h"
 
 namespace smpsim {
 
@@ -34,7 +34,9 @@ std::atomic<int> stop_signal{0};
 // core, and a request is answered within a millisecond.
 constexpr auto kMessengerPause = 500us;
 
-extern "C" void request_stop(int signal) { stop_signal.store(signal); }
+extern "C" void request_stop(int signal) {
+  stop_signal.store(signal);
+}
 
 // SIGINT and SIGTERM (what a scheduler sends before killing) stop the run between blocks.
 class StopOnSignals {
@@ -101,150 +103,202 @@ std::vector<PatientResult> simulate_block(const Parameters& p, const BlockKey& k
   return results;
 }
 
-EngineRun coordinate_blocks(const std::vector<Parameters>& points, Schedule& schedule,
-                            const Checkpoint& checkpoint, const std::set<BlockKey>& committed,
-                            int threads, Progress& progress) {
-  const StopOnSignals stop_on_signals;
-  std::mutex lock;  // guards everything below
-  std::exception_ptr failure;
-  std::string failed_rank;
-  std::int64_t busy = 0;
-  int workers_running = ranks::size() - 1;
-  bool stop_sent = false;
-  double checkpoint_seconds = 0;
-  std::deque<std::pair<int, std::int64_t>> waiting_requests;  // (rank, blocks wanted)
-  auto now = [] { return std::chrono::steady_clock::now(); };
-  const bool messenger = ranks::size() > 1;
+namespace {
 
-  auto stopping = [&] { return failure || stop_signal != 0; };
+// Rank 0's side of a study: its threads compute the blocks the schedule releases, and its main
+// thread also serves the other ranks (their requests, results and failures). Every member
+// below `lock_` is guarded by it; a step that does not need it (reading or committing a block)
+// releases it meanwhile.
+class Coordinator {
+ public:
+  Coordinator(const std::vector<Parameters>& points, Schedule& schedule,
+              const Checkpoint& checkpoint, const std::set<BlockKey>& committed, Progress& progress)
+      : points_(points),
+        schedule_(schedule),
+        checkpoint_(checkpoint),
+        committed_(committed),
+        progress_(progress),
+        workers_running_(ranks::size() - 1),
+        messenger_(ranks::size() > 1) {}
 
-  // A finished block enters the schedule. Under the lock.
-  auto complete = [&](const BlockKey& key, std::vector<Outcomes> outcomes) {
-    schedule.complete(key, std::move(outcomes));
-    progress.set_status(schedule.status());
-    progress.advance(key.count);
-  };
+  // Runs the schedule to its end or a stop, on `threads` computing threads (plus the main
+  // thread as a messenger under MPI). Throws the first failure of any rank, naming the rank.
+  EngineRun run(int threads) {
+#pragma omp parallel num_threads(threads + (messenger_ ? 1 : 0))
+    {
+      // Only the main thread calls MPI ("funneled").
+      work(omp_get_thread_num() == 0);
+    }
+    if (failure_) {
+      if (failed_rank_.empty()) std::rethrow_exception(failure_);
+      throw IoError(failed_rank_ + message_of(failure_));
+    }
+    return {schedule_.finished() ? 0 : stop_signal.load(), checkpoint_seconds_};
+  }
 
-  // The next block to compute, reading back those the checkpoint already holds. Called with
-  // the lock held; releases it while reading.
-  auto next_to_compute = [&](std::unique_lock<std::mutex>& guard) -> std::optional<BlockKey> {
+ private:
+  using Guard = std::unique_lock<std::mutex>;
+
+  // One thread's loop: take the next block, compute and commit it, until the schedule ends.
+  void work(bool main_thread) {
+    Guard guard(lock_);
+    while (true) {
+      if (main_thread) serve_ranks(guard);
+      const std::optional<BlockKey> key =
+          main_thread && messenger_ ? std::nullopt : next_to_compute(guard);
+      if (!key) {
+        const bool over = schedule_.finished() || (stopping() && busy_ == 0);
+        if (over && (!main_thread || workers_running_ == 0)) break;
+        guard.unlock();
+        std::this_thread::sleep_for(main_thread ? kMessengerPause : 1ms);
+        guard.lock();
+        continue;
+      }
+      compute(*key, guard);
+    }
+  }
+
+  bool stopping() const {
+    return failure_ || stop_signal != 0;
+  }
+
+  // A finished block enters the schedule.
+  void complete(const BlockKey& key, std::vector<Outcomes> outcomes) {
+    schedule_.complete(key, std::move(outcomes));
+    progress_.set_status(schedule_.status());
+    progress_.advance(key.count);
+  }
+
+  void fail(std::exception_ptr error, std::string rank) {
+    if (failure_) return;
+    failure_ = error;
+    failed_rank_ = std::move(rank);
+  }
+
+  // The next block to compute, reading back those the checkpoint already holds.
+  std::optional<BlockKey> next_to_compute(Guard& guard) {
     while (!stopping()) {
-      const std::optional<BlockKey> key = schedule.next();
-      if (!key || !committed.count(*key)) return key;
+      const std::optional<BlockKey> key = schedule_.next();
+      if (!key || !committed_.count(*key)) return key;
       guard.unlock();
       BlockKey stored;
       std::vector<Outcomes> outcomes = outcomes_of(
-          deserialize_block(checkpoint.read(*key), stored, checkpoint.directory().string()));
+          deserialize_block(checkpoint_.read(*key), stored, checkpoint_.directory().string()));
       guard.lock();
       complete(*key, std::move(outcomes));
     }
     return std::nullopt;
-  };
+  }
 
-  // Rank 0's main thread also serves the other ranks: their requests, results and failures.
-  auto serve_ranks = [&](std::unique_lock<std::mutex>& guard) {
-    while (std::optional<ranks::Message> message = ranks::poll()) {
-      switch (message->tag) {
-        case ranks::Tag::kRequest:
-          waiting_requests.emplace_back(message->source, words_of(message->bytes).at(0));
-          break;
-        case ranks::Tag::kResult: {
-          guard.unlock();  // decoding and committing need nothing the lock guards
-          BlockKey key;
-          const std::vector<PatientResult> results =
-              deserialize_block(message->bytes, key, "rank " + std::to_string(message->source));
-          const auto start = now();
-          checkpoint.commit(key, message->bytes);
-          const std::chrono::duration<double> spent = now() - start;
-          guard.lock();
-          checkpoint_seconds += spent.count();
-          complete(key, outcomes_of(results));
-          break;
-        }
-        case ranks::Tag::kFailure:
-          if (!failure) {
-            failed_rank = "rank " + std::to_string(message->source) + ": ";
-            failure = std::make_exception_ptr(std::runtime_error(
-                std::string(reinterpret_cast<const char*>(message->bytes.data()),
-                            message->bytes.size())));
-          }
-          break;
-        case ranks::Tag::kBye:
-          --workers_running;
-          break;
-        default:
-          break;
-      }
+  // Simulates a block on this thread and commits it to the checkpoint.
+  void compute(const BlockKey& key, Guard& guard) {
+    ++busy_;
+    guard.unlock();
+    std::vector<Outcomes> outcomes;
+    std::exception_ptr error;
+    std::chrono::duration<double> committing{0};
+    try {
+      const std::vector<PatientResult> results =
+          simulate_block(points_[static_cast<std::size_t>(key.point)], key);
+      const auto start = std::chrono::steady_clock::now();
+      checkpoint_.commit(key, serialize_block(key, results));
+      committing = std::chrono::steady_clock::now() - start;
+      outcomes = outcomes_of(results);
+    } catch (...) {
+      error = std::current_exception();
     }
-    if (stopping() && !stop_sent) {
+    guard.lock();
+    --busy_;
+    checkpoint_seconds_ += committing.count();
+    if (!error) {
+      complete(key, std::move(outcomes));
+    } else {
+      fail(error, ranks::size() > 1 ? "rank 0: " : "");
+    }
+  }
+
+  // The main thread's turn: take the other ranks' messages, pass a stop on, deal blocks.
+  void serve_ranks(Guard& guard) {
+    while (std::optional<ranks::Message> message = ranks::poll()) take(*message, guard);
+    if (stopping() && !stop_sent_) {
       for (int r = 1; r < ranks::size(); ++r) ranks::send(r, ranks::Tag::kStop, {});
-      stop_sent = true;
+      stop_sent_ = true;
     }
-    // Deal blocks to the ranks that asked; tell them when there are no more.
-    while (!waiting_requests.empty() && !stopping()) {
-      const auto [rank, wanted] = waiting_requests.front();
+    deal(guard);
+  }
+
+  void take(const ranks::Message& message, Guard& guard) {
+    switch (message.tag) {
+      case ranks::Tag::kRequest:
+        waiting_requests_.emplace_back(message.source, words_of(message.bytes).at(0));
+        break;
+      case ranks::Tag::kResult: {
+        guard.unlock();  // decoding and committing need nothing the lock guards
+        BlockKey key;
+        const std::vector<PatientResult> results =
+            deserialize_block(message.bytes, key, "rank " + std::to_string(message.source));
+        const auto start = std::chrono::steady_clock::now();
+        checkpoint_.commit(key, message.bytes);
+        const std::chrono::duration<double> spent = std::chrono::steady_clock::now() - start;
+        guard.lock();
+        checkpoint_seconds_ += spent.count();
+        complete(key, outcomes_of(results));
+        break;
+      }
+      case ranks::Tag::kFailure:
+        fail(std::make_exception_ptr(std::runtime_error(std::string(
+                 reinterpret_cast<const char*>(message.bytes.data()), message.bytes.size()))),
+             "rank " + std::to_string(message.source) + ": ");
+        break;
+      case ranks::Tag::kBye:
+        --workers_running_;
+        break;
+      default:
+        break;
+    }
+  }
+
+  // Deals blocks to the ranks that asked; tells them when there are no more.
+  void deal(Guard& guard) {
+    while (!waiting_requests_.empty() && !stopping()) {
+      const auto [rank, wanted] = waiting_requests_.front();
       std::vector<BlockKey> dealt;
       while (static_cast<std::int64_t>(dealt.size()) < wanted) {
         const std::optional<BlockKey> key = next_to_compute(guard);
         if (!key) break;
         dealt.push_back(*key);
       }
-      const bool done = schedule.finished();
+      const bool done = schedule_.finished();
       if (dealt.empty() && !done) break;  // a convergence batch is still running: answer later
       const std::vector<std::int64_t> assignment = assignment_words(dealt, done);
       ranks::send(rank, ranks::Tag::kAssign, std::as_bytes(std::span(assignment)));
-      waiting_requests.pop_front();
+      waiting_requests_.pop_front();
     }
-  };
+  }
 
-#pragma omp parallel num_threads(threads + (messenger ? 1 : 0))
-  {
-    // Only the main thread calls MPI ("funneled").
-    const bool main_thread = omp_get_thread_num() == 0;
-    std::unique_lock guard(lock);
-    while (true) {
-      if (main_thread) serve_ranks(guard);
-      const std::optional<BlockKey> key =
-          main_thread && messenger ? std::nullopt : next_to_compute(guard);
-      if (!key) {
-        const bool over = schedule.finished() || (stopping() && busy == 0);
-        if (over && (!main_thread || workers_running == 0)) break;
-        guard.unlock();
-        std::this_thread::sleep_for(main_thread ? kMessengerPause : 1ms);
-        guard.lock();
-        continue;
-      }
-      ++busy;
-      guard.unlock();
-      std::vector<Outcomes> outcomes;
-      std::exception_ptr error;
-      std::chrono::duration<double> committing{0};
-      try {
-        const std::vector<PatientResult> results =
-            simulate_block(points[static_cast<std::size_t>(key->point)], *key);
-        const auto start = now();
-        checkpoint.commit(*key, serialize_block(*key, results));
-        committing = now() - start;
-        outcomes = outcomes_of(results);
-      } catch (...) {
-        error = std::current_exception();
-      }
-      guard.lock();
-      --busy;
-      checkpoint_seconds += committing.count();
-      if (!error) {
-        complete(*key, std::move(outcomes));
-      } else if (!failure) {
-        failure = error;
-        failed_rank = ranks::size() > 1 ? "rank 0: " : "";
-      }
-    }
-  }
-  if (failure) {
-    if (failed_rank.empty()) std::rethrow_exception(failure);
-    throw IoError(failed_rank + message_of(failure));
-  }
-  return {schedule.finished() ? 0 : stop_signal.load(), checkpoint_seconds};
+  const StopOnSignals stop_on_signals_;
+  const std::vector<Parameters>& points_;
+  Schedule& schedule_;
+  const Checkpoint& checkpoint_;
+  const std::set<BlockKey>& committed_;
+  Progress& progress_;
+  std::mutex lock_;
+  std::exception_ptr failure_;
+  std::string failed_rank_;
+  std::int64_t busy_ = 0;
+  int workers_running_;
+  const bool messenger_;
+  bool stop_sent_ = false;
+  double checkpoint_seconds_ = 0;
+  std::deque<std::pair<int, std::int64_t>> waiting_requests_;  // (rank, blocks wanted)
+};
+
+}  // namespace
+
+EngineRun coordinate_blocks(const std::vector<Parameters>& points, Schedule& schedule,
+                            const Checkpoint& checkpoint, const std::set<BlockKey>& committed,
+                            int threads, Progress& progress) {
+  return Coordinator(points, schedule, checkpoint, committed, progress).run(threads);
 }
 
 EngineRun compute_dealt_blocks(const std::vector<Parameters>& points, int threads) {
@@ -303,7 +357,8 @@ EngineRun compute_dealt_blocks(const std::vector<Parameters>& points, int thread
         std::vector<std::byte> block;
         std::exception_ptr error;
         try {
-          block = serialize_block(key, simulate_block(points[static_cast<std::size_t>(key.point)], key));
+          block = serialize_block(key,
+                                  simulate_block(points[static_cast<std::size_t>(key.point)], key));
         } catch (...) {
           error = std::current_exception();
         }

@@ -1,9 +1,7 @@
 #include "smpsim/run/progress.h"
 
-
 #include <cstdio>
 #include <string>
-
 
 namespace smpsim {
 
@@ -13,7 +11,9 @@ Progress::Progress(std::int64_t total, bool enabled)
       start_(std::chrono::steady_clock::now()),
       last_print_(start_) {}
 
-void Progress::set_status(std::string status) { status_ = std::move(status); }
+void Progress::set_status(std::string status) {
+  status_ = std::move(status);
+}
 
 void Progress::advance(std::int64_t patients) {
   done_ += patients;
@@ -50,6 +50,5 @@ void Progress::print(bool final_line) {
   std::fprintf(stderr, "%s%s", line.c_str(), final_line ? "\n" : "");
   std::fflush(stderr);
 }
-
 
 }  // namespace smpsim

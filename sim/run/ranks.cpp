@@ -57,8 +57,8 @@ std::optional<Message> poll() {
   MPI_Get_count(&status, MPI_BYTE, &size);
   Message message{status.MPI_SOURCE, static_cast<Tag>(status.MPI_TAG),
                   std::vector<std::byte>(static_cast<std::size_t>(size))};
-  MPI_Recv(message.bytes.data(), size, MPI_BYTE, status.MPI_SOURCE, status.MPI_TAG,
-           MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  MPI_Recv(message.bytes.data(), size, MPI_BYTE, status.MPI_SOURCE, status.MPI_TAG, MPI_COMM_WORLD,
+           MPI_STATUS_IGNORE);
   return message;
 }
 
@@ -66,7 +66,6 @@ std::int64_t broadcast(std::int64_t value) {
   if (started) MPI_Bcast(&value, 1, MPI_INT64_T, 0, MPI_COMM_WORLD);
   return value;
 }
-
 
 #else
 
@@ -76,12 +75,20 @@ Session::Session(int&, char**&) {
 }
 Session::~Session() = default;
 void send(int, Tag, std::span<const std::byte>) {}
-std::optional<Message> poll() { return std::nullopt; }
-std::int64_t broadcast(std::int64_t value) { return value; }
+std::optional<Message> poll() {
+  return std::nullopt;
+}
+std::int64_t broadcast(std::int64_t value) {
+  return value;
+}
 
 #endif
 
-int rank() { return this_rank; }
-int size() { return rank_count; }
+int rank() {
+  return this_rank;
+}
+int size() {
+  return rank_count;
+}
 
 }  // namespace smpsim::ranks

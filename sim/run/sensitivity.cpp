@@ -29,7 +29,9 @@ double standard_deviation(std::span<const double> x) {
 }
 
 // Parity of the set bits of x.
-std::uint32_t parity(std::uint32_t x) { return static_cast<std::uint32_t>(__builtin_parity(x)); }
+std::uint32_t parity(std::uint32_t x) {
+  return static_cast<std::uint32_t>(__builtin_parity(x));
+}
 
 }  // namespace
 
@@ -38,9 +40,11 @@ UnitDesign latin_hypercube(std::size_t dimensions, std::size_t points, RandomStr
   std::vector<std::size_t> strata(points);
   for (std::size_t i = 0; i < dimensions; ++i) {
     std::iota(strata.begin(), strata.end(), 0);
-    for (std::size_t j = points; j > 1; --j) std::swap(strata[j - 1], strata[uniform_index(stream, j)]);
+    for (std::size_t j = points; j > 1; --j)
+      std::swap(strata[j - 1], strata[uniform_index(stream, j)]);
     for (std::size_t j = 0; j < points; ++j) {
-      design[j][i] = (static_cast<double>(strata[j]) + stream.uniform()) / static_cast<double>(points);
+      design[j][i] =
+          (static_cast<double>(strata[j]) + stream.uniform()) / static_cast<double>(points);
     }
   }
   return design;
@@ -111,7 +115,8 @@ MorrisDesign morris_design(std::size_t dimensions, std::size_t trajectories, std
     }
     std::vector<std::size_t> order(dimensions);
     std::iota(order.begin(), order.end(), 0);
-    for (std::size_t j = dimensions; j > 1; --j) std::swap(order[j - 1], order[uniform_index(stream, j)]);
+    for (std::size_t j = dimensions; j > 1; --j)
+      std::swap(order[j - 1], order[uniform_index(stream, j)]);
     design.points.push_back(x);
     for (std::size_t i : order) {
       x[i] += down[i] ? -delta : delta;
@@ -135,7 +140,8 @@ std::vector<SobolIndex> sobol_indices(std::span<const double> y, std::size_t dim
     double sum = 0, squares = 0;
     for (std::size_t j : rows) sum += a[j] + b[j];
     const double mean = sum / static_cast<double>(2 * rows.size());
-    for (std::size_t j : rows) squares += (a[j] - mean) * (a[j] - mean) + (b[j] - mean) * (b[j] - mean);
+    for (std::size_t j : rows)
+      squares += (a[j] - mean) * (a[j] - mean) + (b[j] - mean) * (b[j] - mean);
     const double variance = squares / static_cast<double>(2 * rows.size());
     std::vector<std::pair<double, double>> indices(dimensions);
     for (std::size_t i = 0; i < dimensions; ++i) {
@@ -179,7 +185,8 @@ MorrisIndex morris_index(std::span<const double> effects, std::size_t resamples,
   MorrisIndex index{};
   if (effects.empty()) return index;
   std::vector<double> absolute(effects.size());
-  std::transform(effects.begin(), effects.end(), absolute.begin(), [](double e) { return std::abs(e); });
+  std::transform(effects.begin(), effects.end(), absolute.begin(),
+                 [](double e) { return std::abs(e); });
   index.mu = mean_of(effects);
   index.mu_star = mean_of(absolute);
   index.sigma = standard_deviation(effects);

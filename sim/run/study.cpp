@@ -1,18 +1,18 @@
 #include "smpsim/run/study.h"
 
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <filesystem>
 #include <optional>
 #include <set>
 
 #include "smpsim/io/checkpoint.h"
-#include "smpsim/run/engine.h"
-#include "smpsim/run/ranks.h"
-#include "smpsim/run/progress.h"
 #include "smpsim/model/error.h"
+#include "smpsim/run/engine.h"
+#include "smpsim/run/progress.h"
+#include "smpsim/run/ranks.h"
 #include "smpsim/run/schedule.h"
 #include "smpsim/run/sensitivity.h"
 
@@ -64,14 +64,14 @@ SensitivityTable sobol_table(const Parameters& parameters, const SweepPlan& plan
     const double noise_share =
         between > 0 ? std::min(1.0, noise / between) : (noise > 0 ? 1.0 : 0.0);
     const double patient_share = within + between > 0 ? within / (within + between) : 0.0;
-    const auto indices =
-        sobol_indices(means, plan.keys.size(), plan.base_samples,
-                      static_cast<std::size_t>(parameters.sweep.bootstrap),
-                      design_stream(parameters, DesignStream::kSobolBootstrap,
-                                    static_cast<std::uint32_t>(o)));
+    const auto indices = sobol_indices(
+        means, plan.keys.size(), plan.base_samples,
+        static_cast<std::size_t>(parameters.sweep.bootstrap),
+        design_stream(parameters, DesignStream::kSobolBootstrap, static_cast<std::uint32_t>(o)));
     for (std::size_t i = 0; i < plan.keys.size(); ++i) {
       const SobolIndex& x = indices[i];
-      table.rows.push_back({plan.keys[i], std::string(kOutcomes[o].name),
+      table.rows.push_back({plan.keys[i],
+                            std::string(kOutcomes[o].name),
                             {x.s1, x.s1_conf, x.st, x.st_conf, noise_share, patient_share}});
     }
   }
@@ -81,8 +81,7 @@ SensitivityTable sobol_table(const Parameters& parameters, const SweepPlan& plan
 // Morris elementary effects per unit of each parameter's range, with the noise of one effect:
 // the root mean square of its paired (patient by patient) standard error.
 SensitivityTable morris_table(const Parameters& parameters, const SweepPlan& plan,
-                              const std::vector<PointSummary>& points,
-                              const ResultWriter& writer) {
+                              const std::vector<PointSummary>& points, const ResultWriter& writer) {
   const std::size_t d = plan.keys.size();
   std::vector<std::array<std::vector<double>, kOutcomeCount>> effects(d), noise(d);
   for (const MorrisStep& step : plan.morris_steps) {
@@ -94,8 +93,7 @@ SensitivityTable morris_table(const Parameters& parameters, const SweepPlan& pla
     const OutcomeColumns to = writer.read_outcomes(static_cast<std::int64_t>(step.to));
     const OutcomeColumns from = writer.read_outcomes(static_cast<std::int64_t>(step.from));
     for (std::size_t o = 0; o < kOutcomeCount; ++o) {
-      const double change =
-          points[step.to].outcomes[o].mean - points[step.from].outcomes[o].mean;
+      const double change = points[step.to].outcomes[o].mean - points[step.from].outcomes[o].mean;
       effects[step.parameter][o].push_back(change / unit_step);
       noise[step.parameter][o].push_back(paired_difference(to[o], from[o]).sem /
                                          std::abs(unit_step));
@@ -105,15 +103,16 @@ SensitivityTable morris_table(const Parameters& parameters, const SweepPlan& pla
   table.columns = {"mu_star", "mu_star_conf", "mu", "sigma", "ee_noise"};
   for (std::size_t o = 0; o < kOutcomeCount; ++o) {
     for (std::size_t i = 0; i < d; ++i) {
-      const MorrisIndex x = morris_index(
-          effects[i][o], static_cast<std::size_t>(parameters.sweep.bootstrap),
-          design_stream(parameters, DesignStream::kMorrisBootstrap,
-                        static_cast<std::uint32_t>(o * d + i)));
+      const MorrisIndex x =
+          morris_index(effects[i][o], static_cast<std::size_t>(parameters.sweep.bootstrap),
+                       design_stream(parameters, DesignStream::kMorrisBootstrap,
+                                     static_cast<std::uint32_t>(o * d + i)));
       double squares = 0;
       for (double e : noise[i][o]) squares += e * e;
       const double rms =
           noise[i][o].empty() ? 0 : std::sqrt(squares / static_cast<double>(noise[i][o].size()));
-      table.rows.push_back({plan.keys[i], std::string(kOutcomes[o].name),
+      table.rows.push_back({plan.keys[i],
+                            std::string(kOutcomes[o].name),
                             {x.mu_star, x.mu_star_conf, x.mu, x.sigma, rms}});
     }
   }
@@ -136,7 +135,8 @@ void assemble(const Parameters& base, const std::vector<Parameters>& points,
                        p.run.daily ? static_cast<std::size_t>(p.protocol.horizon_days + 1) : 0);
     for (const BlockKey& key : schedule.blocks_of(point)) {
       BlockKey stored;
-      writer.append(deserialize_block(checkpoint.read(key), stored, checkpoint.directory().string()));
+      writer.append(
+          deserialize_block(checkpoint.read(key), stored, checkpoint.directory().string()));
     }
     writer.end_point();
     PointSummary summary = summarise(writer.read_outcomes(point), max_sessions);
@@ -154,92 +154,140 @@ void assemble(const Parameters& base, const std::vector<Parameters>& points,
   writer.finish();
 }
 
+// One study on rank 0 (or, with compute_dealt_blocks, another rank), step by step.
+class Study {
+ public:
+  // Plans the sweep's points.
+  Study(const Parameters& base, const StudyOptions& options)
+      : started_(std::chrono::steady_clock::now()), base_(base), options_(options) {
+    result_.plan = plan_sweep(base);
+    result_.threads = resolve_threads(base.run.threads);
+    result_.ranks = ranks::size();
+    for (std::size_t k = 0; k < result_.plan.points(); ++k) {
+      points_.push_back(point_parameters(base, result_.plan, k));
+    }
+    schedule_.emplace(points_);
+  }
+
+  // Another rank: waits for rank 0's word that the checkpoint is open, then computes the
+  // blocks rank 0 deals.
+  StudyResult compute_dealt_blocks() {
+    const std::int64_t go = ranks::broadcast(0);
+    if (go == kNothingToDo) {
+      result_.end = StudyEnd::kAlreadyComplete;
+    } else if (go == kExitBadInput) {
+      result_.end = StudyEnd::kBadInputElsewhere;
+    } else if (go != 0) {
+      result_.end = StudyEnd::kFailedElsewhere;
+    } else {
+      end_by(smpsim::compute_dealt_blocks(points_, result_.threads).stopped_by);
+    }
+    return std::move(result_);
+  }
+
+  // Checks the output path and opens the checkpoint, or resumes the one an interrupted run
+  // left, and tells the other ranks. False: --resume found the output complete.
+  bool open_checkpoint() {
+    info_.config_toml = to_toml(base_);
+    info_.seed = static_cast<std::uint64_t>(base_.run.seed);
+    info_.points = static_cast<std::int64_t>(points_.size());
+    info_.threads_used = result_.threads;
+    info_.ranks_used = result_.ranks;
+    info_.sweep_method = base_.sweep.method;
+
+    const fs::path checkpoint_path = checkpoint_directory(options_.output);
+    std::error_code error;
+    const bool resumable = options_.resume && Checkpoint::exists(checkpoint_path);
+    try {
+      if (options_.resume && !resumable && is_complete_output(options_.output)) {
+        ranks::broadcast(kNothingToDo);
+        result_.end = StudyEnd::kAlreadyComplete;
+        return false;
+      }
+      check_output_path(options_.output, options_.overwrite || resumable);
+      if (!options_.overwrite && !resumable && fs::exists(checkpoint_path, error)) {
+        throw InputError(checkpoint_path.string() +
+                         ": an interrupted run left this checkpoint; "
+                         "continue it with --resume, or start over with --overwrite");
+      }
+      checkpoint_.emplace(checkpoint_path, info_.config_toml, info_.seed, resumable);
+    } catch (const InputError&) {
+      ranks::broadcast(kExitBadInput);
+      throw;
+    } catch (...) {
+      ranks::broadcast(kExitRuntimeFailure);
+      throw;
+    }
+    ranks::broadcast(0);
+    if (resumable) {
+      for (const BlockKey& key : checkpoint_->committed()) committed_.insert(key);
+    }
+    return true;
+  }
+
+  // Computes every block the schedule releases, committing each to the checkpoint. False: a
+  // signal stopped it between blocks (the checkpoint is resumable).
+  bool compute_blocks() {
+    const std::int64_t total = base_.convergence.enabled()
+                                   ? 0
+                                   : base_.run.patients * static_cast<std::int64_t>(points_.size());
+    Progress progress(total, options_.progress);
+    const auto simulating = std::chrono::steady_clock::now();
+    const EngineRun run =
+        coordinate_blocks(points_, *schedule_, *checkpoint_, committed_, result_.threads, progress);
+    result_.timings.simulate = seconds_since(simulating);
+    result_.timings.checkpoint_write = run.checkpoint_seconds;
+    progress.finish();
+    result_.seconds = progress.seconds();
+    result_.blocks_done = schedule_->blocks_done();
+    result_.blocks_known = schedule_->blocks_known();
+    end_by(run.stopped_by);
+    return result_.end == StudyEnd::kComplete;
+  }
+
+  // Writes the file from the checkpoint, gives it its name and removes the checkpoint.
+  void assemble_file() {
+    const auto assembling = std::chrono::steady_clock::now();
+    assemble(base_, points_, *schedule_, *checkpoint_, info_, options_.output, result_);
+    checkpoint_->remove();
+    result_.timings.assemble = seconds_since(assembling);
+  }
+
+  StudyResult finish() {
+    result_.timings.total = seconds_since(started_);
+    return std::move(result_);
+  }
+
+ private:
+  static double seconds_since(std::chrono::steady_clock::time_point from) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - from).count();
+  }
+
+  void end_by(int signal) {
+    if (signal == SIGINT) result_.end = StudyEnd::kInterruptedBySigint;
+    if (signal == SIGTERM) result_.end = StudyEnd::kInterruptedBySigterm;
+  }
+
+  const std::chrono::steady_clock::time_point started_;
+  const Parameters& base_;
+  const StudyOptions& options_;
+  StudyResult result_;
+  std::vector<Parameters> points_;
+  RunInfo info_;
+  std::optional<Checkpoint> checkpoint_;
+  std::set<BlockKey> committed_;
+  std::optional<Schedule> schedule_;  // made once the points are
+};
+
 }  // namespace
 
 StudyResult run_study(const Parameters& base, const StudyOptions& options) {
-  const auto started = std::chrono::steady_clock::now();
-  auto since = [](std::chrono::steady_clock::time_point from) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - from).count();
-  };
-  StudyResult result;
-  result.plan = plan_sweep(base);
-  const SweepPlan& plan = result.plan;
-  result.threads = resolve_threads(base.run.threads);
-  result.ranks = ranks::size();
-  std::vector<Parameters> points;
-  for (std::size_t k = 0; k < plan.points(); ++k) points.push_back(point_parameters(base, plan, k));
-
-  if (!ranks::coordinator()) {
-    // Rank 0 checks the output and opens the checkpoint; then every rank computes.
-    const std::int64_t go = ranks::broadcast(0);
-    if (go == kNothingToDo) {
-      result.already_complete = true;
-    } else if (go != 0) {
-      result.worker_status = static_cast<int>(go);
-    } else {
-      result.interrupted_by = compute_dealt_blocks(points, result.threads).stopped_by;
-    }
-    return result;
-  }
-
-  RunInfo info;
-  info.config_toml = to_toml(base);
-  info.seed = static_cast<std::uint64_t>(base.run.seed);
-  info.points = static_cast<std::int64_t>(plan.points());
-  info.threads_used = result.threads;
-  info.ranks_used = result.ranks;
-  info.sweep_method = base.sweep.method;
-
-  const fs::path checkpoint_path = checkpoint_directory(options.output);
-  std::error_code error;
-  const bool resumable = options.resume && Checkpoint::exists(checkpoint_path);
-  std::optional<Checkpoint> checkpoint;
-  try {
-    if (options.resume && !resumable && is_complete_output(options.output)) {
-      ranks::broadcast(kNothingToDo);
-      result.already_complete = true;
-      return result;
-    }
-    check_output_path(options.output, options.overwrite || resumable);
-    if (!options.overwrite && !resumable && fs::exists(checkpoint_path, error)) {
-      throw InputError(checkpoint_path.string() + ": an interrupted run left this checkpoint; "
-                       "continue it with --resume, or start over with --overwrite");
-    }
-    checkpoint.emplace(checkpoint_path, info.config_toml, info.seed, resumable);
-  } catch (const InputError&) {
-    ranks::broadcast(kExitBadInput);
-    throw;
-  } catch (...) {
-    ranks::broadcast(kExitRuntimeFailure);
-    throw;
-  }
-  ranks::broadcast(0);
-  const std::vector<BlockKey> done = resumable ? checkpoint->committed() : std::vector<BlockKey>{};
-  const std::set<BlockKey> committed(done.begin(), done.end());
-
-  Schedule schedule(points);
-  const std::int64_t total = base.convergence.enabled()
-                                 ? 0
-                                 : base.run.patients * static_cast<std::int64_t>(plan.points());
-  Progress progress(total, options.progress);
-  const auto simulating = std::chrono::steady_clock::now();
-  const EngineRun run =
-      coordinate_blocks(points, schedule, *checkpoint, committed, result.threads, progress);
-  result.interrupted_by = run.stopped_by;
-  result.timings.simulate = since(simulating);
-  result.timings.checkpoint_write = run.checkpoint_seconds;
-  progress.finish();
-  result.blocks_done = schedule.blocks_done();
-  result.blocks_known = schedule.blocks_known();
-  if (result.interrupted_by != 0) return result;
-
-  const auto assembling = std::chrono::steady_clock::now();
-  assemble(base, points, schedule, *checkpoint, info, options.output, result);
-  checkpoint->remove();
-  result.timings.assemble = since(assembling);
-  result.seconds = progress.seconds();
-  result.timings.total = since(started);
-  return result;
+  Study study(base, options);
+  if (!ranks::coordinator()) return study.compute_dealt_blocks();
+  if (!study.open_checkpoint()) return study.finish();
+  if (!study.compute_blocks()) return study.finish();
+  study.assemble_file();
+  return study.finish();
 }
 
 }  // namespace smpsim

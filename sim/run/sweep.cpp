@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "smpsim/model/format.h"
 #include "smpsim/model/error.h"
+#include "smpsim/model/format.h"
 
 namespace smpsim {
 
@@ -94,7 +94,8 @@ SweepPlan plan_sweep(const Parameters& parameters) {
 
 Parameters point_parameters(const Parameters& base, const SweepPlan& plan, std::size_t point) {
   Parameters p = base;
-  for (std::size_t i = 0; i < plan.keys.size(); ++i) set_number(p, plan.keys[i], plan.values[point][i]);
+  for (std::size_t i = 0; i < plan.keys.size(); ++i)
+    set_number(p, plan.keys[i], plan.values[point][i]);
   return p;
 }
 

@@ -12,10 +12,10 @@
 #include <typeinfo>
 #include <variant>
 
-#include "smpsim/model/format.h"
 #include "smpsim/config/config.h"
 #include "smpsim/model/distributions.h"
 #include "smpsim/model/error.h"
+#include "smpsim/model/format.h"
 #include "smpsim/run/sweep.h"
 
 namespace smpsim::fuzz {
@@ -35,7 +35,8 @@ Parameters read_config(std::string_view input) {
   for (std::size_t start = 0; start < input.size();) {
     const std::size_t end = std::min(input.find('\n', start), input.size());
     const std::string_view line = input.substr(start, end - start);
-    if (line.starts_with(kOverridePrefix)) loader.apply_override(line.substr(kOverridePrefix.size()));
+    if (line.starts_with(kOverridePrefix))
+      loader.apply_override(line.substr(kOverridePrefix.size()));
     start = end + 1;
   }
   return loader.finish();
@@ -90,7 +91,8 @@ void check_plan(const Parameters& parameters) {
   }
   // Each point's parameters hold the values the plan gives it.
   for (std::size_t k = 0; k < plan.points(); ++k) {
-    if (plan.values[k].size() != plan.keys.size()) throw Finding("a sweep point has the wrong width");
+    if (plan.values[k].size() != plan.keys.size())
+      throw Finding("a sweep point has the wrong width");
     const Parameters point = point_parameters(parameters, plan, k);
     for (std::size_t i = 0; i < plan.keys.size(); ++i) {
       const double value = get_number(point, plan.keys[i]);

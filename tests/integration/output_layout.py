@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The HDF5 file of `smpsim run` has the layout of INTERFACE.md and reads with h5py and pandas."""
+"""The HDF5 file of `smpsim run` has the layout of docs/interface.md and reads with h5py and pandas."""
 import os
 import subprocess
 import tempfile
@@ -27,7 +27,7 @@ def main():
         assert not os.path.exists(out + ".partial")
         with h5py.File(out, "r") as f:
             check_file(f)
-    print("output layout as INTERFACE.md says")
+    print("output layout as docs/interface.md says")
 
 
 def check_file(f):

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Sweeps end to end: common random numbers reproduce a plain run bit for bit, sweep files have
-the INTERFACE.md layout (grid, Sobol, Morris), and T8 of MODEL.md holds as paired sweeps."""
+the docs/interface.md layout (grid, Sobol, Morris), and T8 of docs/model.md holds as paired sweeps."""
 import os
 import subprocess
 import sys
@@ -114,7 +114,7 @@ class SweepLayout(unittest.TestCase):
 
 
 class PairedT8(unittest.TestCase):
-    """MODEL.md T8 as two-point grids on common random numbers, each compared with its base."""
+    """docs/model.md T8 as two-point grids on common random numbers, each compared with its base."""
 
     def paired(self, key, values, outcome, patients=600):
         with tempfile.TemporaryDirectory() as work:

@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "smpsim/config/config.h"
-#include "smpsim/run/engine.h"
 #include "smpsim/model/outcomes.h"
-#include "smpsim/run/schedule.h"
 #include "smpsim/model/simulation.h"
+#include "smpsim/run/engine.h"
+#include "smpsim/run/schedule.h"
 
 namespace smpsim::testing {
 

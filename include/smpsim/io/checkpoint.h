@@ -23,7 +23,8 @@ struct BlockKey {
 // A block's results as bytes: a header, every patient (attributes, outcomes, sessions, daily
 // series) and a 64-bit checksum, in the machine's byte order. The same bytes go to checkpoint
 // files and over MPI.
-std::vector<std::byte> serialize_block(const BlockKey& key, std::span<const PatientResult> patients);
+std::vector<std::byte> serialize_block(const BlockKey& key,
+                                       std::span<const PatientResult> patients);
 // Throws IoError naming `source` when the bytes are truncated or corrupt.
 std::vector<PatientResult> deserialize_block(std::span<const std::byte> bytes, BlockKey& key,
                                              const std::string& source);
@@ -38,8 +39,8 @@ class Checkpoint {
   // Starts a new checkpoint (removing one left by an earlier run) or, with `resume`, opens the
   // existing one (exists(directory)); refuses to resume when the config or seed differ, saying
   // what differs.
-  Checkpoint(std::filesystem::path directory, const std::string& config_toml,
-             std::uint64_t seed, bool resume);
+  Checkpoint(std::filesystem::path directory, const std::string& config_toml, std::uint64_t seed,
+             bool resume);
 
   // Whether an interrupted run left a checkpoint to resume in `directory`.
   static bool exists(const std::filesystem::path& directory);

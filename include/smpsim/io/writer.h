@@ -12,7 +12,7 @@
 
 namespace smpsim {
 
-// What the root of the file records about the run (INTERFACE.md, Output).
+// What the root of the file records about the run (docs/interface.md, Output).
 struct RunInfo {
   std::string config_toml;  // the fully resolved config
   std::uint64_t seed = 0;
@@ -29,7 +29,7 @@ struct SummaryLayout {
   bool baseline = false;                     // <outcome>_diff_mean, <outcome>_diff_sem
 };
 
-// Streams results into the HDF5 layout of INTERFACE.md. Writes to `<path>.partial` and gives
+// Streams results into the HDF5 layout of docs/interface.md. Writes to `<path>.partial` and gives
 // the file its name only in finish(), once `complete` is 1: a run that fails or is interrupted
 // never leaves a file that claims to be complete. Patients arrive in patient order.
 class ResultWriter {

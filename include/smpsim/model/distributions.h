@@ -12,15 +12,15 @@ namespace smpsim {
 class RandomStream;
 
 // The distribution families a patient attribute (or a per-dot quantity) may follow
-// (MODEL.md §2).
+// (docs/model.md §2).
 enum class DistributionKind : std::uint8_t {
-  kConstant,    // {value}
-  kNormal,      // {mean, sd}
-  kTruncNormal, // {mean, sd, low, high}
-  kLogNormal,   // {median, sigma}
-  kUniform,     // {low, high}
-  kGamma,       // {mean, sd}
-  kBeta,        // {a, b}
+  kConstant,     // {value}
+  kNormal,       // {mean, sd}
+  kTruncNormal,  // {mean, sd, low, high}
+  kLogNormal,    // {median, sigma}
+  kUniform,      // {low, high}
+  kGamma,        // {mean, sd}
+  kBeta,         // {a, b}
 };
 
 std::string_view kind_name(DistributionKind kind);

@@ -13,7 +13,7 @@ struct Parameters;
 struct Patient;
 class RandomStream;
 
-// Where a dot's pigment landed relative to the patient's layers (MODEL.md §4).
+// Where a dot's pigment landed relative to the patient's layers (docs/model.md §4).
 enum class DotLayer : std::uint8_t {
   kEpidermal,  // z < E: shed with the scab or by turnover
   kTarget,     // E <= z < E + P: the papillary dermis, where SMP pigment should sit
@@ -68,7 +68,7 @@ struct Dot {
   bool scab_present(double t) const { return scab_form <= t && t < scab_off; }
 };
 
-// A patient's rates and time scales of a dot's life (MODEL.md §4), computed once per patient.
+// A patient's rates and time scales of a dot's life (docs/model.md §4), computed once per patient.
 class DotKinetics {
  public:
   DotKinetics(const Parameters& parameters, const Patient& patient);
@@ -81,7 +81,9 @@ class DotKinetics {
   // Depth factor f = clamp((z - E) / (P / 2), 0.25, 4): deeper pigment is encapsulated more
   // readily and cleared less.
   double depth_factor(double depth_um) const;
-  double encapsulation_rate(double depth_um) const { return encapsulation_base_ * depth_factor(depth_um); }
+  double encapsulation_rate(double depth_um) const {
+    return encapsulation_base_ * depth_factor(depth_um);
+  }
   double clearance_rate(double depth_um) const { return clearance_base_ / depth_factor(depth_um); }
   DotLayer layer_of(double depth_um) const;
   std::size_t packets_per_dot() const { return packets_per_dot_; }

@@ -18,7 +18,7 @@ class IoError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Exit statuses of the command line (INTERFACE.md).
+// Exit statuses of the command line (docs/interface.md).
 inline constexpr int kExitDone = 0;
 inline constexpr int kExitRuntimeFailure = 1;
 inline constexpr int kExitBadInput = 2;

@@ -55,7 +55,7 @@ struct SessionClock {
   bool direct_cap;
 };
 
-// The look of the dots [begin, end) of one session at time t (MODEL.md §4): relative shade
+// The look of the dots [begin, end) of one session at time t (docs/model.md §4): relative shade
 // (the share of the fresh look still in the skin, dimmed by the new skin), the same when not
 // under a scab, visibility (the present shade V before new skin, dimmed, against the
 // threshold), and whether the dot is punctured yet. Branch-free so that it vectorizes; compiled

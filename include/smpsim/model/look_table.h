@@ -54,9 +54,10 @@ class LookTable {
  public:
   explicit LookTable(const LookOptics& optics)
       : optics_(optics),
-        kernel_optics_{static_cast<float>(optics.mu_per_um),
-                       static_cast<float>(optics.hyperplasia_um * std::exp(1.0) / kHyperplasiaPeakDay),
-                       static_cast<float>(1 / optics.cap_days), static_cast<float>(optics.threshold)},
+        kernel_optics_{
+            static_cast<float>(optics.mu_per_um),
+            static_cast<float>(optics.hyperplasia_um * std::exp(1.0) / kHyperplasiaPeakDay),
+            static_cast<float>(1 / optics.cap_days), static_cast<float>(optics.threshold)},
         // e^((p - s)/cap_days) fits a float when a session is < 60 cap time scales long.
         direct_cap_(optics.session_days / optics.cap_days > 60) {
     group_begin_.push_back(0);
@@ -76,9 +77,9 @@ class LookTable {
     order_.resize(n);
     for (std::size_t d = first; d < n; ++d) order_[first + count[scalp.dots[d].region]++] = d;
 
-    for (auto* column : {&puncture_, &peak_offset_, &cap_offset_, &cap_um_, &present_share_,
-                         &present_shade_, &scab_form_, &scab_off_, &relative_, &seen_,
-                         &visible_, &punctured_}) {
+    for (auto* column :
+         {&puncture_, &peak_offset_, &cap_offset_, &cap_um_, &present_share_, &present_shade_,
+          &scab_form_, &scab_off_, &relative_, &seen_, &visible_, &punctured_}) {
       column->resize(n);
     }
     for (auto* column : {&weight_, &fresh_look_, &pigment_, &present_pigment_, &next_exit_}) {
@@ -138,10 +139,10 @@ class LookTable {
   // present pigment as last updated.
   struct Look {
     std::int64_t punctured = 0;
-    double shade = 0;      // sum of relative shades
-    double seen = 0;       // the same over dots not under a scab
-    double deposited = 0;  // sum of pigment
-    double present = 0;    // sum of pigment x packets in the skin
+    double shade = 0;                   // sum of relative shades
+    double seen = 0;                    // the same over dots not under a scab
+    double deposited = 0;               // sum of pigment
+    double present = 0;                 // sum of pigment x packets in the skin
     std::vector<std::int64_t> visible;  // per region
   };
 
@@ -160,9 +161,9 @@ class LookTable {
       const std::size_t begin = group_begin_[session * regions];
       const std::size_t end = group_begin_[(session + 1) * regions];
       look_kernel(begin, end, t, clock, kernel_optics_, puncture_.data(), peak_offset_.data(),
-                  cap_offset_.data(), cap_um_.data(), present_share_.data(),
-                  present_shade_.data(), scab_form_.data(), scab_off_.data(), relative_.data(),
-                  seen_.data(), visible_.data(), punctured_.data());
+                  cap_offset_.data(), cap_um_.data(), present_share_.data(), present_shade_.data(),
+                  scab_form_.data(), scab_off_.data(), relative_.data(), seen_.data(),
+                  visible_.data(), punctured_.data());
       const LookSums sums = sum_look(begin, end, relative_.data(), seen_.data(), punctured_.data(),
                                      pigment_.data(), present_pigment_.data());
       out.punctured += static_cast<std::int64_t>(sums.punctured);
@@ -173,7 +174,8 @@ class LookTable {
       for (std::size_t region = 0; region < regions; ++region) {
         const std::size_t group = session * regions + region;
         float shown = 0;
-        for (std::size_t i = group_begin_[group]; i < group_begin_[group + 1]; ++i) shown += visible_[i];
+        for (std::size_t i = group_begin_[group]; i < group_begin_[group + 1]; ++i)
+          shown += visible_[i];
         out.visible[region] += static_cast<std::int64_t>(shown);
       }
     }
@@ -204,8 +206,8 @@ class LookTable {
     // The share of the fresh look still there; when attenuation underflows every look to 0
     // (an opaque skin), the share of packets.
     const double packets = static_cast<double>(packets_per_dot_);
-    present_share_[i] = static_cast<float>(
-        fresh_look_[i] > 0 ? present.look / fresh_look_[i] : present.packets / packets);
+    present_share_[i] = static_cast<float>(fresh_look_[i] > 0 ? present.look / fresh_look_[i]
+                                                              : present.packets / packets);
     present_shade_[i] = static_cast<float>(weight_[i] * present.look);
     present_pigment_[i] = pigment_[i] * present.packets;
     next_exit_[i] = present.next_exit;
@@ -221,17 +223,16 @@ class LookTable {
   std::vector<std::size_t> order_;
   std::vector<float> puncture_, peak_offset_, cap_offset_, cap_um_, scab_form_, scab_off_;
   std::vector<double> weight_, fresh_look_;
-  std::vector<float> present_share_;     // present look / fresh look
-  std::vector<float> present_shade_;     // V before new skin: contrast (m / K) present look
+  std::vector<float> present_share_;  // present look / fresh look
+  std::vector<float> present_shade_;  // V before new skin: contrast (m / K) present look
   std::vector<double> pigment_;
   std::vector<double> present_pigment_;  // pigment x packets still in the skin
   std::vector<double> next_exit_;        // when the present pigment changes next
   std::vector<bool> torn_;               // scab torn off, already read
   std::size_t packets_per_dot_ = 0;
   std::vector<double> packet_exit_, packet_look_;  // packets_per_dot_ per dot, in table order
-  double as_of_ = 0;                     // the time the present pigment is for
+  double as_of_ = 0;                               // the time the present pigment is for
   std::vector<float> relative_, seen_, visible_, punctured_;  // the last look, per dot
 };
-
 
 }  // namespace smpsim

@@ -16,7 +16,7 @@ namespace smpsim {
 struct Parameters;
 struct Patient;
 
-// The daily series of MODEL.md §5 (and two more: `open`, `seen_shade`), in output order.
+// The daily series of docs/model.md §5 (and two more: `open`, `seen_shade`), in output order.
 enum class Daily : std::uint8_t {
   kRedness,    // share of the latest session's dots still inflamed
   kScabs,      // share of the latest session's dots under a scab
@@ -53,7 +53,7 @@ struct ScalpSnapshot {
   double retained = 0;    // pigment in the skin / pigment deposited
 };
 
-// Optics and observation of one patient's scalp (MODEL.md §4-5). A dot's pigment is seen
+// Optics and observation of one patient's scalp (docs/model.md §4-5). A dot's pigment is seen
 // through the new skin over it: o = z + hyperplasia(u) + cap(u) for each packet still in
 // the skin, and its shade is V = contrast (m / K) sum e^(-mu o) (x blowout_sharpness if deep).
 class Observer {
@@ -71,7 +71,7 @@ class Observer {
   // Hair length at t: shaved at each session's start and at the end of each examination day.
   double hair_mm(double t, std::span<const double> session_starts) const;
 
-  // First observation day t = k + 0.5 with redness below 0.1 (MODEL.md §5), in days after
+  // First observation day t = k + 0.5 with redness below 0.1 (docs/model.md §5), in days after
   // session 1; and, in days after the last session, the day from which its scabs stay below
   // 0.05.
   double redness_resolved_day(const Scalp& scalp, std::span<const double> session_starts) const;

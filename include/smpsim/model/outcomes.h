@@ -12,7 +12,7 @@
 
 namespace smpsim {
 
-// The final outcomes of MODEL.md §5, taken final_day after the last session.
+// The final outcomes of docs/model.md §5, taken final_day after the last session.
 enum class Outcome : std::uint8_t {
   kFinalCoverage,
   kFinalShade,
@@ -40,8 +40,12 @@ struct OutcomeInfo {
 extern const std::array<OutcomeInfo, kOutcomeCount> kOutcomes;
 
 using Outcomes = std::array<double, kOutcomeCount>;
-inline double& at(Outcomes& o, Outcome name) { return o[static_cast<std::size_t>(name)]; }
-inline double at(const Outcomes& o, Outcome name) { return o[static_cast<std::size_t>(name)]; }
+inline double& at(Outcomes& o, Outcome name) {
+  return o[static_cast<std::size_t>(name)];
+}
+inline double at(const Outcomes& o, Outcome name) {
+  return o[static_cast<std::size_t>(name)];
+}
 
 // One row of the sessions table: a session and what its examination found.
 struct SessionRecord {
@@ -61,7 +65,7 @@ struct PatientResult {
   DailyObservations daily;
 };
 
-// Statistics of one outcome over a point's cohort (INTERFACE.md, /summary).
+// Statistics of one outcome over a point's cohort (docs/interface.md, /summary).
 struct OutcomeSummary {
   double mean = 0;
   double sem = 0;

@@ -50,9 +50,9 @@ struct Protocol {
   Distribution prior_density;
   double patchiness_max = 0;
 
-  // Days between sessions: gap_days, never under min_gap_days (MODEL.md §5).
+  // Days between sessions: gap_days, never under min_gap_days (docs/model.md §5).
   double session_gap_days() const { return gap_days > min_gap_days ? gap_days : min_gap_days; }
-  // A touch-up treatment needs one session at least (MODEL.md §3).
+  // A touch-up treatment needs one session at least (docs/model.md §3).
   std::int64_t required_sessions() const { return touch_up ? 1 : min_sessions; }
 };
 
@@ -112,21 +112,21 @@ struct Optics {
   double hair_obscure_mm = 0;
 };
 
-// A sweep over parameter points (INTERFACE.md, [sweep]). `method = "none"` runs one point.
+// A sweep over parameter points (docs/interface.md, [sweep]). `method = "none"` runs one point.
 struct SweptParameter {
-  std::string key;            // a numeric config key or a distribution's field
-  std::vector<double> values; // grid
-  double low = 0;             // lhs, sobol, morris
+  std::string key;             // a numeric config key or a distribution's field
+  std::vector<double> values;  // grid
+  double low = 0;              // lhs, sobol, morris
   double high = 0;
   friend bool operator==(const SweptParameter&, const SweptParameter&) = default;
 };
 
 struct SweepSpec {
-  std::string method;           // none | grid | lhs | sobol | morris
-  std::int64_t samples = 0;     // lhs: points; sobol: base samples N; morris: trajectories
-  std::int64_t levels = 0;      // morris: grid levels
-  std::int64_t baseline = -1;   // the point paired differences are taken against; -1: none
-  std::int64_t bootstrap = 0;   // resamples for the intervals of sensitivity indices
+  std::string method;          // none | grid | lhs | sobol | morris
+  std::int64_t samples = 0;    // lhs: points; sobol: base samples N; morris: trajectories
+  std::int64_t levels = 0;     // morris: grid levels
+  std::int64_t baseline = -1;  // the point paired differences are taken against; -1: none
+  std::int64_t bootstrap = 0;  // resamples for the intervals of sensitivity indices
   std::vector<SweptParameter> parameters;
 };
 

@@ -12,7 +12,8 @@ namespace smpsim {
 
 struct Parameters;
 
-// The attributes every virtual patient draws (MODEL.md §2), in the order of the patients table.
+// The attributes every virtual patient draws (docs/model.md §2), in the order of the patients
+// table.
 enum class Attribute : std::uint8_t {
   kEpidermisUm,
   kPapillaryUm,
@@ -49,7 +50,7 @@ struct Patient {
 };
 
 // Draws virtual patients: z ~ N(0, R) through the Cholesky factor of the correlation matrix,
-// u = Φ(z), attribute = F⁻¹(u) (a Gaussian copula, MODEL.md §2). Built once per sweep point;
+// u = Φ(z), attribute = F⁻¹(u) (a Gaussian copula, docs/model.md §2). Built once per sweep point;
 // `sample` is const and thread-safe.
 class PatientSampler {
  public:

@@ -1,7 +1,7 @@
 #pragma once
 
-#include <Random123/conventional/Engine.hpp>
 #include <Random123/philox.h>
+#include <Random123/conventional/Engine.hpp>
 
 #include <cstdint>
 

@@ -11,7 +11,7 @@ struct Parameters;
 struct Patient;
 
 // The itch profile after a session: g(u), the Gamma(shape 4, scale 1) density, which peaks at
-// u = 3 days when scabs dry and integrates to 1 (MODEL.md §4).
+// u = 3 days when scabs dry and integrates to 1 (docs/model.md §4).
 double itch_profile(double days_since_session);
 inline constexpr double kItchProfilePeak = 0.22404180765538775;  // g(3) = 4.5 e^-3
 
@@ -34,7 +34,7 @@ class ScratchProcess {
   RandomStream stream_;
 };
 
-// How a scratch episode acts on scabs (MODEL.md §4), for one patient.
+// How a scratch episode acts on scabs (docs/model.md §4), for one patient.
 struct ScratchRules {
   ScratchRules(const Parameters& parameters, const Patient& patient);
   double intensity;           // itch x (1 - cream_relief x adherence)

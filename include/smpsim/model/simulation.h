@@ -14,7 +14,7 @@ class EventLog;
 // with a message naming the patient rather than a hang.
 inline constexpr std::uint64_t kMaxEventsPerPatient = 20'000'000;
 
-// One patient's whole treatment (MODEL.md §1-5): sessions, every dot's life, scratching,
+// One patient's whole treatment (docs/model.md §1-5): sessions, every dot's life, scratching,
 // examinations and the decision on each next session, the final look and the daily
 // observations. Pure: the same parameters and patient give the same result on any thread.
 // With `log`, also records every event for `smpsim trace`.

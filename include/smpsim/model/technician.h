@@ -23,7 +23,7 @@ class RegionPlan {
   std::vector<double> cumulative_;
 };
 
-// The technician (MODEL.md §3, §4): where each dot goes, when, how deep and with how much
+// The technician (docs/model.md §3, §4): where each dot goes, when, how deep and with how much
 // pigment.
 class Technician {
  public:

@@ -3,8 +3,8 @@
 #include <set>
 #include <vector>
 
-#include "smpsim/io/checkpoint.h"
 #include "smpsim/config/config.h"
+#include "smpsim/io/checkpoint.h"
 #include "smpsim/run/progress.h"
 #include "smpsim/run/schedule.h"
 
@@ -18,8 +18,8 @@ namespace smpsim {
 // its main thread as a messenger, which only passes messages. Every patient draws from its own
 // streams, so what rank or thread computed a block changes nothing in it.
 struct EngineRun {
-  int stopped_by = 0;              // the signal (SIGINT, SIGTERM) that stopped the run, or 0
-  double checkpoint_seconds = 0;   // thread-seconds serializing and committing blocks
+  int stopped_by = 0;             // the signal (SIGINT, SIGTERM) that stopped the run, or 0
+  double checkpoint_seconds = 0;  // thread-seconds serializing and committing blocks
 };
 
 // The threads a run uses: run.threads, or every core when it is 0.

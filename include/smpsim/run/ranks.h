@@ -24,7 +24,9 @@ class Session {
 
 int rank();
 int size();
-inline bool coordinator() { return rank() == 0; }
+inline bool coordinator() {
+  return rank() == 0;
+}
 
 enum class Tag : int {
   kRequest = 1,  // worker -> 0: int64 number of blocks wanted
@@ -42,7 +44,7 @@ struct Message {
 };
 
 void send(int to, Tag tag, std::span<const std::byte> bytes);
-std::optional<Message> poll();        // a waiting message, if any
+std::optional<Message> poll();               // a waiting message, if any
 std::int64_t broadcast(std::int64_t value);  // rank 0's value, on every rank
 
 }  // namespace smpsim::ranks

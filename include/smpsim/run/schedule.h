@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "smpsim/io/checkpoint.h"
 #include "smpsim/config/config.h"
+#include "smpsim/io/checkpoint.h"
 #include "smpsim/model/outcomes.h"
 
 namespace smpsim {
@@ -45,8 +45,8 @@ class Schedule {
  private:
   struct PointState {
     ConvergenceSpec convergence;
-    std::int64_t released = 0;   // patients released so far
-    std::int64_t consumed = 0;   // patients whose outcomes entered the moments, in order
+    std::int64_t released = 0;  // patients released so far
+    std::int64_t consumed = 0;  // patients whose outcomes entered the moments, in order
     std::map<std::int64_t, std::vector<Outcomes>> waiting;  // finished out of order
     std::array<RunningMoments, kOutcomeCount> moments;
     std::vector<BlockKey> blocks;

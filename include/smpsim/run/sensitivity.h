@@ -29,7 +29,7 @@ class ScrambledSobol {
 
  private:
   boost::random::sobol_engine<std::uint32_t, 32> sequence_;  // from point 1 on
-  bool at_origin_ = true;  // point 0, which Boost skips, is the origin; we keep it
+  bool at_origin_ = true;                // point 0, which Boost skips, is the origin; we keep it
   std::vector<std::uint32_t> scramble_;  // 32 rows per dimension of a lower-triangular matrix
   std::vector<std::uint32_t> shift_;     // per dimension
 };

@@ -1,12 +1,13 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "smpsim/config/config.h"
+#include "smpsim/io/writer.h"
 #include "smpsim/model/outcomes.h"
 #include "smpsim/run/sweep.h"
-#include "smpsim/io/writer.h"
 
 namespace smpsim {
 
@@ -17,6 +18,16 @@ struct StudyOptions {
   bool progress = false;   // progress line on stderr
 };
 
+// How a study ended: the one value `smpsim run` maps to its exit status.
+enum class StudyEnd : std::uint8_t {
+  kComplete,             // the file is written and named
+  kAlreadyComplete,      // --resume found the output complete: nothing to do
+  kInterruptedBySigint,  // stopped between blocks; the checkpoint is resumable
+  kInterruptedBySigterm,
+  kBadInputElsewhere,  // a rank other than 0: rank 0 refused the input
+  kFailedElsewhere,    // a rank other than 0: rank 0 failed before the blocks
+};
+
 struct StudyResult {
   SweepPlan plan;
   std::vector<PointSummary> points;
@@ -24,9 +35,7 @@ struct StudyResult {
   double seconds = 0;
   int threads = 1;  // per rank
   int ranks = 1;
-  int worker_status = 0;          // a rank other than 0: the exit status rank 0 announced
-  int interrupted_by = 0;         // SIGINT or SIGTERM stopped it: the checkpoint is resumable
-  bool already_complete = false;  // --resume found the output complete: nothing to do
+  StudyEnd end = StudyEnd::kComplete;
   std::int64_t blocks_done = 0;
   std::int64_t blocks_known = 0;
   // Where the time went (rank 0; `SMPSIM_TIMINGS=1 smpsim run` prints it): wall seconds of
@@ -39,11 +48,11 @@ struct StudyResult {
   } timings;
 };
 
-// Runs a study, the whole of `smpsim run`: plan the sweep's points; simulate every block of
-// patients the schedule releases (all at once, or a convergence batch at a time) on all
-// threads, committing each to the checkpoint; then write the file point by point in patient
-// order, with the summary, the paired differences against the baseline and the sensitivity
-// indices, and give it its name.
+// Runs a study, the whole of `smpsim run`: plan the points; open or resume the checkpoint;
+// compute the blocks of patients the schedule releases (all at once, or a convergence batch at
+// a time) on all threads and ranks, committing each to the checkpoint; assemble the file point
+// by point in patient order, with the summary, the paired differences against the baseline and
+// the sensitivity indices; and give it its name.
 StudyResult run_study(const Parameters& parameters, const StudyOptions& options);
 
 }  // namespace smpsim

@@ -14,10 +14,10 @@ namespace smpsim {
 // Every point simulates the same patients (ids 0, 1, ...) on the same random streams, so points
 // are compared on common random numbers.
 struct SweepPlan {
-  std::string method;              // none | grid | lhs | sobol | morris
-  std::vector<std::string> keys;   // swept keys, in the config's order
+  std::string method;                       // none | grid | lhs | sobol | morris
+  std::vector<std::string> keys;            // swept keys, in the config's order
   std::vector<std::vector<double>> values;  // values[point][key]
-  std::size_t base_samples = 0;    // sobol: N
+  std::size_t base_samples = 0;             // sobol: N
   std::vector<MorrisStep> morris_steps;
 
   std::size_t points() const { return values.size(); }

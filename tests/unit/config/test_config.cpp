@@ -29,7 +29,8 @@ Parameters from_text(const std::string& text) {
 }  // namespace
 
 TEST_CASE("configs/default.toml states exactly the built-in defaults", "[config]") {
-  const Parameters file = load_parameters(std::string(SMPSIM_SOURCE_DIR) + "/configs/default.toml", {});
+  const Parameters file =
+      load_parameters(std::string(SMPSIM_SOURCE_DIR) + "/configs/default.toml", {});
   CHECK(to_toml(file) == to_toml(default_parameters()));
 }
 
@@ -100,42 +101,49 @@ TEST_CASE("an unknown key is an error with the nearest key and its line", "[conf
   CHECK(m.find("did you mean 'kinetics.k_enc'") != std::string::npos);
   CHECK(message_of([] { from_text("[kinetic]\nk_enc = 0.5\n"); }).find("unknown key") !=
         std::string::npos);
-  CHECK(message_of([] { ConfigLoader().apply_override("optics.mu_per_mm=1"); })
-            .find("did you mean 'optics.mu_per_um'") != std::string::npos);
+  CHECK(message_of([] {
+          ConfigLoader().apply_override("optics.mu_per_mm=1");
+        }).find("did you mean 'optics.mu_per_um'") != std::string::npos);
 }
 
 TEST_CASE("a wrong type is an error naming the key and what was expected", "[config]") {
   const std::string m = message_of([] { from_text("[technician]\nregions = \"sixteen\"\n"); });
   CHECK(m.find("test.toml:2:11") != std::string::npos);
   CHECK(m.find("technician.regions: expected an integer, got a string") != std::string::npos);
-  CHECK(message_of([] { from_text("[kinetics]\nk_enc = true\n"); })
-            .find("expected a number, got a boolean") != std::string::npos);
-  CHECK(message_of([] { from_text("[protocol]\ntouch_up = 1\n"); })
-            .find("expected true or false") != std::string::npos);
+  CHECK(message_of([] {
+          from_text("[kinetics]\nk_enc = true\n");
+        }).find("expected a number, got a boolean") != std::string::npos);
+  CHECK(message_of([] {
+          from_text("[protocol]\ntouch_up = 1\n");
+        }).find("expected true or false") != std::string::npos);
 }
 
 TEST_CASE("an out-of-range or non-finite value is an error stating the range", "[config]") {
-  CHECK(message_of([] { from_text("[kinetics]\nk_enc = -1\n"); })
-            .find("kinetics.k_enc: must be in [0, 1e+06], got -1") != std::string::npos);
+  CHECK(message_of([] {
+          from_text("[kinetics]\nk_enc = -1\n");
+        }).find("kinetics.k_enc: must be in [0, 1e+06], got -1") != std::string::npos);
   CHECK(message_of([] { from_text("[kinetics]\nrecapture = 1.5\n"); }).find("in [0, 1]") !=
         std::string::npos);
   CHECK(message_of([] { from_text("[optics]\ncap_um = nan\n"); }).find("finite") !=
         std::string::npos);
   CHECK(message_of([] { from_text("[technician]\nregions = 15\n"); }).find("square") !=
         std::string::npos);
-  CHECK(message_of([] { from_text("[protocol]\nmin_sessions = 5\n"); })
-            .find("protocol.min_sessions: must not exceed protocol.max_sessions") !=
+  CHECK(message_of([] {
+          from_text("[protocol]\nmin_sessions = 5\n");
+        }).find("protocol.min_sessions: must not exceed protocol.max_sessions") !=
         std::string::npos);
 }
 
 TEST_CASE("bad distribution parameters are errors naming the key and the field", "[config]") {
-  CHECK(message_of([] { from_text("[patient]\nimmune = {dist = \"lognormal\", median = 1}\n"); })
-            .find("patient.immune: a lognormal distribution needs 'sigma'") != std::string::npos);
+  CHECK(message_of([] {
+          from_text("[patient]\nimmune = {dist = \"lognormal\", median = 1}\n");
+        }).find("patient.immune: a lognormal distribution needs 'sigma'") != std::string::npos);
   CHECK(message_of([] {
           from_text("[patient]\nimmune = {dist = \"lognormal\", median = 1, sigma = -1}\n");
         }).find("sigma must be > 0") != std::string::npos);
-  CHECK(message_of([] { from_text("[patient]\nimmune = {dist = \"lognorm\", median = 1}\n"); })
-            .find("did you mean 'lognormal'") != std::string::npos);
+  CHECK(message_of([] {
+          from_text("[patient]\nimmune = {dist = \"lognorm\", median = 1}\n");
+        }).find("did you mean 'lognormal'") != std::string::npos);
   CHECK(message_of([] {
           from_text("[patient]\nimmune = {dist = \"gamma\", mean = 1, sd = 1, shape = 2}\n");
         }).find("has no field 'shape'") != std::string::npos);
@@ -149,12 +157,15 @@ TEST_CASE("bad distribution parameters are errors naming the key and the field",
 }
 
 TEST_CASE("bad correlations are errors", "[config]") {
-  CHECK(message_of([] { from_text("[patient]\ncorrelation = [[\"age\", \"helaing\", 0.2]]\n"); })
-            .find("did you mean 'healing'") != std::string::npos);
-  CHECK(message_of([] { from_text("[patient]\ncorrelation = [[\"age\", \"age\", 0.2]]\n"); })
-            .find("itself") != std::string::npos);
-  CHECK(message_of([] { from_text("[patient]\ncorrelation = [[\"age\", \"immune\", 1.2]]\n"); })
-            .find("rho must be in [-1, 1]") != std::string::npos);
+  CHECK(message_of([] {
+          from_text("[patient]\ncorrelation = [[\"age\", \"helaing\", 0.2]]\n");
+        }).find("did you mean 'healing'") != std::string::npos);
+  CHECK(message_of([] {
+          from_text("[patient]\ncorrelation = [[\"age\", \"age\", 0.2]]\n");
+        }).find("itself") != std::string::npos);
+  CHECK(message_of([] {
+          from_text("[patient]\ncorrelation = [[\"age\", \"immune\", 1.2]]\n");
+        }).find("rho must be in [-1, 1]") != std::string::npos);
   const std::string m = message_of([] {
     from_text(
         "[patient]\ncorrelation = [[\"age\", \"healing\", 0.9], [\"healing\", \"immune\", 0.9], "
@@ -167,12 +178,14 @@ TEST_CASE("bad correlations are errors", "[config]") {
 TEST_CASE("TOML syntax errors and missing files name the place", "[config]") {
   CHECK(message_of([] { from_text("[kinetics\nk_enc = 1\n"); }).find("test.toml:1:") !=
         std::string::npos);
-  CHECK(message_of([] { ConfigLoader().apply_file("/nonexistent/x.toml"); })
-            .find("/nonexistent/x.toml: cannot read config: no such file") != std::string::npos);
+  CHECK(message_of([] {
+          ConfigLoader().apply_file("/nonexistent/x.toml");
+        }).find("/nonexistent/x.toml: cannot read config: no such file") != std::string::npos);
   CHECK(message_of([] { ConfigLoader().apply_override("kinetics.k_enc"); }).find("KEY=VALUE") !=
         std::string::npos);
-  CHECK(message_of([] { ConfigLoader().apply_override("run.output=a.h5"); })
-            .find("strings need quotes") != std::string::npos);
+  CHECK(message_of([] {
+          ConfigLoader().apply_override("run.output=a.h5");
+        }).find("strings need quotes") != std::string::npos);
 }
 
 TEST_CASE("numeric keys and distribution fields read and write by name", "[config]") {

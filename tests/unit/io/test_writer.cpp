@@ -4,11 +4,11 @@
 #include <fstream>
 
 #include "smpsim/config/config.h"
-#include "smpsim/model/error.h"
 #include "smpsim/io/h5.h"
+#include "smpsim/io/writer.h"
+#include "smpsim/model/error.h"
 #include "smpsim/model/patient.h"
 #include "smpsim/model/simulation.h"
-#include "smpsim/io/writer.h"
 
 using namespace smpsim;
 namespace fs = std::filesystem;

@@ -3,8 +3,8 @@
 #include <cmath>
 #include <vector>
 
-#include "smpsim/model/format.h"
 #include "smpsim/model/distributions.h"
+#include "smpsim/model/format.h"
 #include "smpsim/model/outcomes.h"
 #include "smpsim/model/rng.h"
 
@@ -57,8 +57,7 @@ TEST_CASE("a constant distribution always gives its value", "[distributions]") {
   CHECK(d.variance() == 0);
 }
 
-TEST_CASE("quantiles invert the distributions and stay accurate in both tails",
-          "[distributions]") {
+TEST_CASE("quantiles invert the distributions and stay accurate in both tails", "[distributions]") {
   const Distribution lognormal = Distribution::log_normal(70, 0.2);
   CHECK(lognormal.quantile(0.5, 0.5) == Approx(70));
   CHECK(Distribution::uniform(20, 70).quantile(0.25, 0.75) == Approx(32.5));

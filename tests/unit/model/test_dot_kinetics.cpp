@@ -33,8 +33,8 @@ DrawnDots draw_dots(const Parameters& p, const Patient& patient, double depth_um
   out.packets.resize(kDots * k);
   for (int d = 0; d < kDots; ++d) {
     RandomStream stream(99, 1, StreamPurpose::kDot, 0, d);
-    out.dots.push_back(kinetics.draw({0, 0.0, depth_um, 1.0}, 0, stream,
-                                     {out.packets.data() + d * k, k}));
+    out.dots.push_back(
+        kinetics.draw({0, 0.0, depth_um, 1.0}, 0, stream, {out.packets.data() + d * k, k}));
   }
   return out;
 }
@@ -48,8 +48,7 @@ void check_share(double count, double n, double probability) {
 
 }  // namespace
 
-TEST_CASE("encapsulation wins the race against clearance at the analytic rate",
-          "[dot_kinetics]") {
+TEST_CASE("encapsulation wins the race against clearance at the analytic rate", "[dot_kinetics]") {
   const Parameters p = default_parameters();
   const Patient patient = reference_patient();
   const DotKinetics kinetics(p, patient);
@@ -73,8 +72,7 @@ TEST_CASE("encapsulation wins the race against clearance at the analytic rate",
   CHECK(kinetics.depth_factor(2000) == 4.0);
 }
 
-TEST_CASE("the needle track leaves track_share of the packets in the epidermis",
-          "[dot_kinetics]") {
+TEST_CASE("the needle track leaves track_share of the packets in the epidermis", "[dot_kinetics]") {
   const Parameters p = default_parameters();
   const Patient patient = reference_patient();
   const DrawnDots drawn = draw_dots(p, patient, 200);
@@ -124,7 +122,7 @@ TEST_CASE("an encapsulated packet leaves at the rate of releases not recaptured"
   CHECK(std::abs(locked.mean() - expected) <= 4 * locked.standard_error());
 }
 
-TEST_CASE("the timeline has the medians and means of MODEL.md section 4", "[dot_kinetics]") {
+TEST_CASE("the timeline has the medians and means of docs/model.md section 4", "[dot_kinetics]") {
   const Parameters p = default_parameters();
   const Patient patient = reference_patient();
   const double healing = patient.healing();
@@ -165,7 +163,8 @@ TEST_CASE("covered too long the scabs stay moist and shed moist_delay times late
   patient.attributes[static_cast<int>(Attribute::kAdherence)] = 1.0;  // 24 h > cover_max_hours
   const DrawnDots drawn = draw_dots(p, patient, 200);
   double below = 0, scabbed = 0;
-  const double moist_median = p.kinetics.scab_shed_days / patient.healing() * p.aftercare.moist_delay;
+  const double moist_median =
+      p.kinetics.scab_shed_days / patient.healing() * p.aftercare.moist_delay;
   for (const Dot& dot : drawn.dots) {
     if (!dot.has_scab()) continue;
     ++scabbed;

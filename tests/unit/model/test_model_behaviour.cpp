@@ -1,4 +1,4 @@
-// The behaviours T1-T9 of MODEL.md section 6 on the default cohort. Every check is a
+// The behaviours T1-T9 of docs/model.md section 6 on the default cohort. Every check is a
 // statistical statement about cohort means, made with a margin of four standard errors of the
 // estimate (paired where two quantities come from the same patients), on fixed seeds.
 
@@ -22,7 +22,9 @@ namespace {
 constexpr std::int64_t kCohort = 2000;
 
 // Daily value of patient r at observation time t = day + 0.5.
-float daily(const PatientResult& r, Daily name, std::size_t day) { return r.daily.series(name)[day]; }
+float daily(const PatientResult& r, Daily name, std::size_t day) {
+  return r.daily.series(name)[day];
+}
 
 const std::vector<PatientResult>& default_cohort() {
   static const std::vector<PatientResult> cohort = simulate_cohort(default_parameters(), kCohort);
@@ -48,9 +50,8 @@ TEST_CASE("T2 scabs peak between day 1.5 and 5.5 and half are gone by day 7.5", 
   const auto& cohort = default_cohort();
   std::vector<double> mean_scabs(10);
   for (std::size_t k = 0; k < mean_scabs.size(); ++k) {
-    mean_scabs[k] = estimate(cohort, [&](const PatientResult& r) {
-                      return daily(r, Daily::kScabs, k);
-                    }).mean;
+    mean_scabs[k] =
+        estimate(cohort, [&](const PatientResult& r) { return daily(r, Daily::kScabs, k); }).mean;
   }
   const auto peak = static_cast<std::size_t>(
       std::max_element(mean_scabs.begin(), mean_scabs.end()) - mean_scabs.begin());
@@ -65,21 +66,18 @@ TEST_CASE("T2 scabs peak between day 1.5 and 5.5 and half are gone by day 7.5", 
 }
 
 TEST_CASE("T3 by day 7.5 the dots look lighter than half their fresh shade", "[model][T3]") {
-  const auto shade = estimate(default_cohort(), [](const PatientResult& r) {
-    return daily(r, Daily::kShade, 7);
-  });
+  const auto shade =
+      estimate(default_cohort(), [](const PatientResult& r) { return daily(r, Daily::kShade, 7); });
   INFO("relative shade at day 7.5: " << shade.mean << " +- " << shade.sem);
   CHECK(shade.mean + kSigmas * shade.sem <= 0.5);
 }
 
-TEST_CASE("T4 one session without itch keeps two thirds of the pigment at day 42",
-          "[model][T4]") {
+TEST_CASE("T4 one session without itch keeps two thirds of the pigment at day 42", "[model][T4]") {
   Parameters p = one_session(default_parameters());
   p.patient.attributes[static_cast<int>(Attribute::kItch)] = Distribution::constant(0);
   const auto cohort = simulate_cohort(p, kCohort);
-  const auto retained = estimate(cohort, [](const PatientResult& r) {
-    return daily(r, Daily::kRetained, 42);
-  });
+  const auto retained =
+      estimate(cohort, [](const PatientResult& r) { return daily(r, Daily::kRetained, 42); });
   INFO("retained at day 42.5: " << retained.mean << " +- " << retained.sem);
   CHECK(retained.mean - kSigmas * retained.sem >= 0.67 - 0.08);
   CHECK(retained.mean + kSigmas * retained.sem <= 0.67 + 0.08);
@@ -87,14 +85,12 @@ TEST_CASE("T4 one session without itch keeps two thirds of the pigment at day 42
 
 TEST_CASE("T5 retained pigment changes by at most 10% from day 7.5 to day 28.5", "[model][T5]") {
   const auto cohort = simulate_cohort(one_session(default_parameters()), kCohort);
-  const auto early = estimate(cohort, [](const PatientResult& r) {
-    return daily(r, Daily::kRetained, 7);
-  });
+  const auto early =
+      estimate(cohort, [](const PatientResult& r) { return daily(r, Daily::kRetained, 7); });
   const auto loss = estimate(cohort, [](const PatientResult& r) {
     return daily(r, Daily::kRetained, 7) - daily(r, Daily::kRetained, 28);
   });
-  INFO("retained(7.5) " << early.mean << ", loss to day 28.5 " << loss.mean << " +- "
-                        << loss.sem);
+  INFO("retained(7.5) " << early.mean << ", loss to day 28.5 " << loss.mean << " +- " << loss.sem);
   CHECK(loss.mean + kSigmas * loss.sem <= 0.10 * early.mean);
   CHECK(loss.mean - kSigmas * loss.sem >= -0.10 * early.mean);
 }
@@ -107,9 +103,8 @@ TEST_CASE("T6 the shade 21 and 30 days after the last session differ by at most 
   };
   const auto& cohort = default_cohort();
   const auto s21 = estimate(cohort, [&](const PatientResult& r) { return at_day(r, 21); });
-  const auto d = estimate(cohort, [&](const PatientResult& r) {
-    return at_day(r, 21) - at_day(r, 30);
-  });
+  const auto d =
+      estimate(cohort, [&](const PatientResult& r) { return at_day(r, 21) - at_day(r, 30); });
   INFO("shade +21: " << s21.mean << ", change to +30: " << d.mean << " +- " << d.sem);
   CHECK(std::abs(d.mean) + kSigmas * d.sem <= 0.05 * s21.mean);
 }
@@ -118,11 +113,14 @@ TEST_CASE("T7 three sessions is the most common - 2 for at least 20% - 4 for 10-
           "[model][T7]") {
   const auto& cohort = default_cohort();
   std::map<int, double> share;
-  for (const PatientResult& r : cohort) share[static_cast<int>(at(r.outcomes, Outcome::kSessions))] += 1.0 / kCohort;
+  for (const PatientResult& r : cohort)
+    share[static_cast<int>(at(r.outcomes, Outcome::kSessions))] += 1.0 / kCohort;
   const double n = kCohort;
   auto se = [n](double p) { return std::sqrt(p * (1 - p) / n); };
   // Standard error of a difference of two shares of one multinomial sample.
-  auto se_difference = [n](double a, double b) { return std::sqrt((a + b - (a - b) * (a - b)) / n); };
+  auto se_difference = [n](double a, double b) {
+    return std::sqrt((a + b - (a - b) * (a - b)) / n);
+  };
   INFO("shares: 2: " << share[2] << ", 3: " << share[3] << ", 4: " << share[4]);
   CHECK(share[3] - share[2] >= kSigmas * se_difference(share[3], share[2]));
   CHECK(share[3] - share[4] >= kSigmas * se_difference(share[3], share[4]));
@@ -161,7 +159,9 @@ testing::Estimate paired_change(const std::vector<PatientResult>& changed, F out
   return {d.mean(), d.standard_error()};
 }
 
-double outcome_of(const PatientResult& r, Outcome o) { return at(r.outcomes, o); }
+double outcome_of(const PatientResult& r, Outcome o) {
+  return at(r.outcomes, o);
+}
 
 void check_up(const testing::Estimate& change, const char* what) {
   INFO(what << ": paired change " << change.mean << " +- " << change.sem);
@@ -187,8 +187,9 @@ TEST_CASE("T8 itch x 2 raises detachments and sessions and the first exam's patc
   for (std::size_t i = 0; i < changed.size(); ++i) {
     REQUIRE(changed[i].patient.itch() == Approx(2 * paired_base()[i].patient.itch()));
   }
-  check_up(paired_change(changed, [](auto& r) { return outcome_of(r, Outcome::kEarlyDetachments); }),
-           "early_detachments");
+  check_up(
+      paired_change(changed, [](auto& r) { return outcome_of(r, Outcome::kEarlyDetachments); }),
+      "early_detachments");
   check_up(paired_change(changed, [](auto& r) { return outcome_of(r, Outcome::kSessions); }),
            "sessions");
   check_up(paired_change(changed, [](auto& r) { return r.sessions.front().patchiness_at_exam; }),

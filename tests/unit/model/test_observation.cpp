@@ -88,8 +88,9 @@ TEST_CASE("hair grows from the last shave: each session and the end of each exam
   CHECK(observer.hair_mm(40, sessions) == Approx(22 * 0.4));
 }
 
-TEST_CASE("a snapshot counts visible dots per region and gives coverage patchiness shade and retained",
-          "[observation]") {
+TEST_CASE(
+    "a snapshot counts visible dots per region and gives coverage patchiness shade and retained",
+    "[observation]") {
   Parameters p = default_parameters();
   p.technician.regions = 4;
   p.technician.dots_per_session = 4;  // one dot per region is density 1
@@ -97,10 +98,10 @@ TEST_CASE("a snapshot counts visible dots per region and gives coverage patchine
   Observer observer(p, plain_patient());
   Scalp scalp(8, 4);
   const std::vector<double> sessions = {0.0};
-  add_dot(scalp, 0, 1.0, {});                      // all pigment stays
+  add_dot(scalp, 0, 1.0, {});  // all pigment stays
   add_dot(scalp, 0, 1.0, {});
   add_dot(scalp, 1, 1.0, {5, 5, 5, 5, 5, 5, 5, 5});  // all gone at day 5
-  add_dot(scalp, 2, 1.0, {5, 5, 5, 5});            // half gone at day 5
+  add_dot(scalp, 2, 1.0, {5, 5, 5, 5});              // half gone at day 5
   observer.add_session(scalp, sessions);
   const ScalpSnapshot before = observer.snapshot(scalp, sessions, 4.0);
   const ScalpSnapshot after = observer.snapshot(scalp, sessions, 6.0);
@@ -133,15 +134,15 @@ TEST_CASE("the daily series agree with snapshots at t = k + 0.5", "[observation]
   const Patient patient = PatientSampler(p).sample(p.run.seed, 4);
   const PatientResult result = simulate_patient(p, patient);
   REQUIRE(result.daily.days == static_cast<std::size_t>(p.protocol.horizon_days + 1));
-  for (Daily name : {Daily::kRedness, Daily::kScabs, Daily::kOpen, Daily::kRetained,
-                     Daily::kShade, Daily::kSeenShade, Daily::kCoverage, Daily::kHairMm}) {
+  for (Daily name : {Daily::kRedness, Daily::kScabs, Daily::kOpen, Daily::kRetained, Daily::kShade,
+                     Daily::kSeenShade, Daily::kCoverage, Daily::kHairMm}) {
     for (float v : result.daily.series(name)) {
       REQUIRE(std::isfinite(v));
       REQUIRE(v >= 0);
     }
   }
-  for (Daily share : {Daily::kRedness, Daily::kScabs, Daily::kOpen, Daily::kRetained,
-                      Daily::kCoverage}) {
+  for (Daily share :
+       {Daily::kRedness, Daily::kScabs, Daily::kOpen, Daily::kRetained, Daily::kCoverage}) {
     for (float v : result.daily.series(share)) REQUIRE(v <= 1);
   }
   // The final look is a snapshot; the daily series at the same time must agree with it.

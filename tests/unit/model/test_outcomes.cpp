@@ -26,7 +26,8 @@ TEST_CASE("quantiles interpolate between order statistics like numpy", "[outcome
 
 TEST_CASE("outcome names are unique and typed", "[outcomes]") {
   for (std::size_t i = 0; i < kOutcomeCount; ++i) {
-    for (std::size_t j = i + 1; j < kOutcomeCount; ++j) CHECK(kOutcomes[i].name != kOutcomes[j].name);
+    for (std::size_t j = i + 1; j < kOutcomeCount; ++j)
+      CHECK(kOutcomes[i].name != kOutcomes[j].name);
   }
   CHECK(kOutcomes[static_cast<int>(Outcome::kSessions)].kind == OutcomeKind::kCount);
   CHECK(kOutcomes[static_cast<int>(Outcome::kSatisfied)].kind == OutcomeKind::kFlag);

@@ -22,9 +22,13 @@ double normal_score(const Distribution& d, double x) {
   switch (d.kind()) {
     case DistributionKind::kUniform:
       return boost::math::quantile(unit, (x - d.field(0)) / (d.field(1) - d.field(0)));
-    case DistributionKind::kLogNormal: return std::log(x / d.field(0)) / d.field(1);
-    case DistributionKind::kNormal: return (x - d.field(0)) / d.field(1);
-    default: FAIL("no normal score for this family"); return 0;
+    case DistributionKind::kLogNormal:
+      return std::log(x / d.field(0)) / d.field(1);
+    case DistributionKind::kNormal:
+      return (x - d.field(0)) / d.field(1);
+    default:
+      FAIL("no normal score for this family");
+      return 0;
   }
 }
 
@@ -41,8 +45,7 @@ double correlation(const std::vector<double>& a, const std::vector<double>& b) {
   return sab / std::sqrt(saa * sbb);
 }
 
-std::vector<double> scores(const std::vector<Patient>& patients, const Parameters& p,
-                           Attribute a) {
+std::vector<double> scores(const std::vector<Patient>& patients, const Parameters& p, Attribute a) {
   std::vector<double> z;
   for (const Patient& patient : patients) z.push_back(normal_score(p.patient[a], patient[a]));
   return z;
@@ -52,8 +55,8 @@ std::vector<double> scores(const std::vector<Patient>& patients, const Parameter
 
 TEST_CASE("the copula recovers its correlations and keeps the marginals", "[patient]") {
   Parameters p = default_parameters();
-  p.patient.correlations = {{"age", "healing", -0.4}, {"immune", "fibroblast", 0.3},
-                            {"epidermis_um", "contrast", 0.6}};
+  p.patient.correlations = {
+      {"age", "healing", -0.4}, {"immune", "fibroblast", 0.3}, {"epidermis_um", "contrast", 0.6}};
   const PatientSampler sampler(p);
   std::vector<Patient> patients;
   for (int i = 0; i < kPatients; ++i) patients.push_back(sampler.sample(11, i));
@@ -88,11 +91,10 @@ TEST_CASE("a patient is the same whoever samples it and whenever", "[patient]") 
   CHECK(a.sample(6, 123).attributes != first.attributes);
 }
 
-TEST_CASE("a correlation matrix that is not positive definite names its attributes",
-          "[patient]") {
+TEST_CASE("a correlation matrix that is not positive definite names its attributes", "[patient]") {
   Parameters p = default_parameters();
-  p.patient.correlations = {{"age", "healing", 0.9}, {"healing", "immune", 0.9},
-                            {"age", "immune", -0.9}};
+  p.patient.correlations = {
+      {"age", "healing", 0.9}, {"healing", "immune", 0.9}, {"age", "immune", -0.9}};
   try {
     correlation_matrix(p);
     FAIL("expected an error");

@@ -75,8 +75,8 @@ TEST_CASE("thinning gives intensity x (integral of g) episodes timed like Gamma 
   // Poisson: variance equals mean.
   CHECK(count.variance() == Approx(count.mean()).epsilon(0.03));
   // Mean time of an episode within the window: E[U | U < 10] for U ~ Gamma(4, 1).
-  const double truncated_mean = 4 * boost::math::cdf(boost::math::gamma_distribution<double>(5, 1),
-                                                     kWindow) / mass;
+  const double truncated_mean =
+      4 * boost::math::cdf(boost::math::gamma_distribution<double>(5, 1), kWindow) / mass;
   CHECK(std::abs(timing.mean() - truncated_mean) <= 4 * timing.standard_error());
 }
 
@@ -89,9 +89,8 @@ TEST_CASE("a patient scratches itch x (1 - cream_relief x adherence) times per s
   p.patient.attributes[static_cast<int>(Attribute::kAdherence)] = Distribution::constant(0.5);
   p.run.seed = 3;
   const auto cohort = testing::simulate_cohort(p, 4000);
-  const auto episodes = testing::estimate(cohort, [](const PatientResult& r) {
-    return at(r.outcomes, Outcome::kScratchEpisodes);
-  });
+  const auto episodes = testing::estimate(
+      cohort, [](const PatientResult& r) { return at(r.outcomes, Outcome::kScratchEpisodes); });
   // The itch runs until the final look, 30 days on: the Gamma(4,1) mass beyond is 1e-9.
   const double expected = 4 * (1 - p.aftercare.cream_relief * 0.5);
   CHECK(std::abs(episodes.mean - expected) <= testing::kSigmas * episodes.sem);
@@ -106,9 +105,9 @@ TEST_CASE("a scratch tears off scabs with the covered detach probability", "[scr
   Parameters p = default_parameters();
   const Patient patient = patient_with(3, 0.8);
   const ScratchRules rules(p, patient);
-  const double expected = p.kinetics.p_detach *
-                          (1 - p.aftercare.cover_protection * p.aftercare.cover_hours_per_day /
-                                   24 * 0.8);
+  const double expected =
+      p.kinetics.p_detach *
+      (1 - p.aftercare.cover_protection * p.aftercare.cover_hours_per_day / 24 * 0.8);
   CHECK(rules.detach_probability == Approx(expected));
   CHECK(rules.intensity == Approx(3 * (1 - 0.4 * 0.8)));
 

@@ -4,9 +4,9 @@
 #include <sstream>
 
 #include "smpsim/config/config.h"
+#include "smpsim/io/trace_csv.h"
 #include "smpsim/model/patient.h"
 #include "smpsim/model/simulation.h"
-#include "smpsim/io/trace_csv.h"
 #include "support.h"
 
 using namespace smpsim;

@@ -10,8 +10,7 @@
 
 using namespace smpsim;
 
-TEST_CASE("adaptive sessions send dots in proportion to what thin regions lack",
-          "[technician]") {
+TEST_CASE("adaptive sessions send dots in proportion to what thin regions lack", "[technician]") {
   Parameters p = default_parameters();
   p.technician.regions = 4;
   const Technician technician(p);

@@ -17,7 +17,8 @@ RandomStream stream(std::uint32_t substream) {
 // The Ishigami function with a = 7, b = 0.1 on [-pi, pi]^3.
 double ishigami(const std::vector<double>& unit) {
   const double pi = std::acos(-1.0);
-  const double x1 = -pi + 2 * pi * unit[0], x2 = -pi + 2 * pi * unit[1], x3 = -pi + 2 * pi * unit[2];
+  const double x1 = -pi + 2 * pi * unit[0], x2 = -pi + 2 * pi * unit[1],
+               x3 = -pi + 2 * pi * unit[2];
   return std::sin(x1) + 7 * std::sin(x2) * std::sin(x2) + 0.1 * std::pow(x3, 4) * std::sin(x1);
 }
 
@@ -99,8 +100,10 @@ TEST_CASE("Morris indices of a linear function are its slopes with no spread", "
     auto f = [&](const std::vector<double>& x) {
       return slope[0] * x[0] + slope[1] * x[1] + slope[2] * x[2];
     };
-    const double dx = design.points[step.to][step.parameter] - design.points[step.from][step.parameter];
-    effects[step.parameter].push_back((f(design.points[step.to]) - f(design.points[step.from])) / dx);
+    const double dx =
+        design.points[step.to][step.parameter] - design.points[step.from][step.parameter];
+    effects[step.parameter].push_back((f(design.points[step.to]) - f(design.points[step.from])) /
+                                      dx);
   }
   for (int i = 0; i < 3; ++i) {
     const MorrisIndex index = morris_index(effects[i], 200, stream(8));

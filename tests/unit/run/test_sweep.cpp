@@ -50,13 +50,16 @@ TEST_CASE("a grid is the product of its value lists in the order written", "[swe
 TEST_CASE("range designs have the sizes of their methods and stay in their ranges", "[sweep]") {
   const std::string parameters =
       "[sweep.parameters]\n\"kinetics.k_enc\" = {low = 0.3, high = 0.8}\n"
-      "\"protocol.max_sessions\" = {low = 2, high = 6}\n\"optics.cap_um\" = {low = 40, high = 90}\n";
+      "\"protocol.max_sessions\" = {low = 2, high = 6}\n\"optics.cap_um\" = {low = 40, high = "
+      "90}\n";
   const SweepPlan lhs = plan_sweep(with("[sweep]\nmethod = \"lhs\"\nsamples = 20\n" + parameters));
   CHECK(lhs.points() == 20);
-  const SweepPlan sobol = plan_sweep(with("[sweep]\nmethod = \"sobol\"\nsamples = 8\n" + parameters));
+  const SweepPlan sobol =
+      plan_sweep(with("[sweep]\nmethod = \"sobol\"\nsamples = 8\n" + parameters));
   CHECK(sobol.points() == 8 * (3 + 2));
   CHECK(sobol.base_samples == 8);
-  const SweepPlan morris = plan_sweep(with("[sweep]\nmethod = \"morris\"\nsamples = 5\n" + parameters));
+  const SweepPlan morris =
+      plan_sweep(with("[sweep]\nmethod = \"morris\"\nsamples = 5\n" + parameters));
   CHECK(morris.points() == 5 * 4);
   CHECK(morris.morris_steps.size() == 15);
   for (const SweepPlan* plan : {&lhs, &sobol, &morris}) {
@@ -76,9 +79,9 @@ TEST_CASE("bad sweep specifications are errors that name the key", "[sweep]") {
   CHECK(message_of("[sweep]\nmethod = \"lhs\"\nsamples = 4\n[sweep.parameters]\n"
                    "\"kinetics.k_enc\" = {low = 0.5, high = 0.5}\n")
             .find("sweep.parameters.kinetics.k_enc: an empty range") != std::string::npos);
-  CHECK(message_of("[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n\"protocol.touch_up\" = [0.0]\n")
-            .find("sweep.parameters.protocol.touch_up: not a numeric key") !=
-        std::string::npos);
+  CHECK(
+      message_of("[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n\"protocol.touch_up\" = [0.0]\n")
+          .find("sweep.parameters.protocol.touch_up: not a numeric key") != std::string::npos);
   CHECK(message_of("[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n\"patient.itch\" = [1.0]\n")
             .find("not a numeric key") != std::string::npos);
   CHECK(message_of("[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n\"kinetics.k_enc\" = []\n")
@@ -86,15 +89,20 @@ TEST_CASE("bad sweep specifications are errors that name the key", "[sweep]") {
   CHECK(message_of("[sweep]\nmethod = \"lhs\"\nsamples = 4\n[sweep.parameters]\n"
                    "\"kinetics.k_enc\" = [0.5]\n")
             .find("needs a range") != std::string::npos);
-  CHECK(message_of("[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n\"kinetics.recapture\" = [0.5, 2.0]\n")
+  CHECK(message_of(
+            "[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n\"kinetics.recapture\" = [0.5, 2.0]\n")
             .find("kinetics.recapture: must be in [0, 1]") != std::string::npos);
-  CHECK(message_of("[sweep]\nmethod = \"sobl\"\n").find("did you mean 'sobol'") != std::string::npos);
-  CHECK(message_of("[sweep]\nmethod = \"sobol\"\n[sweep.parameters]\n\"kinetics.k_enc\" = {low = 0.1, high = 1.0}\n")
+  CHECK(message_of("[sweep]\nmethod = \"sobl\"\n").find("did you mean 'sobol'") !=
+        std::string::npos);
+  CHECK(message_of("[sweep]\nmethod = \"sobol\"\n[sweep.parameters]\n\"kinetics.k_enc\" = {low = "
+                   "0.1, high = 1.0}\n")
             .find("sweep.samples") != std::string::npos);
-  CHECK(message_of("[sweep]\nmethod = \"grid\"\nbaseline = 3\n[sweep.parameters]\n\"kinetics.k_enc\" = [0.1, 0.2]\n")
+  CHECK(message_of("[sweep]\nmethod = \"grid\"\nbaseline = "
+                   "3\n[sweep.parameters]\n\"kinetics.k_enc\" = [0.1, 0.2]\n")
             .find("sweep.baseline: point 3 does not exist") != std::string::npos);
   // A point whose values break a rule between keys is named.
-  CHECK(message_of("[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n\"protocol.min_sessions\" = [2, 5]\n")
+  CHECK(message_of(
+            "[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n\"protocol.min_sessions\" = [2, 5]\n")
             .find("sweep point 1 (protocol.min_sessions = 5)") != std::string::npos);
   CHECK(message_of("[sweep.parameters]\n\"kinetics.k_enc\" = [0.1]\n").find("sweep.method") !=
         std::string::npos);
@@ -105,7 +113,8 @@ TEST_CASE("convergence targets are checked", "[sweep]") {
                     Catch::Contains("did you mean 'patchiness'"));
   CHECK_THROWS_WITH(with("[convergence]\noutcomes = [\"patchiness\"]\n"),
                     Catch::Contains("give exactly one target"));
-  CHECK_THROWS_WITH(with("[convergence]\noutcomes = [\"patchiness\"]\nrel_half_width = 0.1\nbatch = 900\nmax_patients = 800\n"),
+  CHECK_THROWS_WITH(with("[convergence]\noutcomes = [\"patchiness\"]\nrel_half_width = 0.1\nbatch "
+                         "= 900\nmax_patients = 800\n"),
                     Catch::Contains("convergence.batch"));
   CHECK_NOTHROW(with("[convergence]\noutcomes = [\"patchiness\"]\nabs_half_width = 0.01\n"));
 }
