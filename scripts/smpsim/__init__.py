@@ -24,7 +24,7 @@ from .trace import REPOSITORY, find_smpsim, read_trace, run_trace
 
 # smpsim's version (the project's VERSION in CMakeLists.txt), kept by hand: nothing is read at
 # import time.
-__version__ = "1.0.0"
+__version__ = "1.1.0"
 
 __all__ = [
     "__version__",

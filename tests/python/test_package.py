@@ -33,7 +33,7 @@ class Package(unittest.TestCase):
         self.assertEqual(imported.returncode, 0, imported.stderr)
         file, version, missing, has_open = imported.stdout.splitlines()
         self.assertEqual(Path(file), PACKAGE_INIT)
-        self.assertEqual(version, "1.0.0")
+        self.assertEqual(version, "1.1.0")
         self.assertEqual(missing, "[]")  # every name of __all__ is there
         self.assertEqual(has_open, "False")  # nothing shadows the builtin open
 
