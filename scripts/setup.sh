@@ -9,7 +9,7 @@ SMPSIM_PACKAGES=(
   libtomlplusplus-dev libcli11-dev librandom123-dev libopenmpi-dev openmpi-bin
   python3-h5py python3-numpy python3-pandas python3-matplotlib
   jupyter-nbconvert python3-nbclient python3-ipykernel
-  python3-venv python3-yaml clang-format
+  python3-venv python3-yaml python3-xarray python3-h5netcdf clang-format
 )
 
 smpsim_missing_packages() {

@@ -20,6 +20,7 @@ from .plots import (DISTRIBUTION_OUTCOMES, DPI, EARLY_DAYS, OUTCOME_UNITS, SWEEP
                     plot_outcome_distributions, plot_outcomes_vs_parameters, plot_region_dots,
                     plot_sobol_indices, write_standard_plots)
 from .result import STATISTICS, IncompleteResultError, Result, open_result, outcome_table
+from .run import RunError, run
 from .trace import REPOSITORY, find_smpsim, read_trace, run_trace
 
 # smpsim's version (the project's VERSION in CMakeLists.txt), kept by hand: nothing is read at
@@ -35,6 +36,8 @@ __all__ = [
     "plot_sobol_indices", "plot_morris", "plot_region_dots", "write_standard_plots",
     "DPI", "OUTCOME_UNITS", "TIMELINE_SERIES", "DISTRIBUTION_OUTCOMES", "SWEEP_OUTCOMES",
     "EARLY_DAYS",
+    # running smpsim
+    "run", "RunError",
     # traces
     "find_smpsim", "read_trace", "run_trace", "REPOSITORY",
 ]

@@ -149,7 +149,11 @@ class Result:
     def daily_names(self, point=0):
         """The daily series of a point; none when the run set run.daily = false."""
         group = self._file[self._point(point)]
-        return list(group["daily"]) if "daily" in group else []
+        if "daily" not in group:
+            return []
+        # Less the dimension scales (patient_id, day) that label the series' dimensions.
+        return [name for name, dataset in group["daily"].items()
+                if _text(dataset.attrs.get("CLASS", b"")) != "DIMENSION_SCALE"]
 
     def daily(self, name, point=0, wide=False):
         """A daily series at t = k + 0.5 days since session 1: long (patient_id, day, value) or
@@ -181,6 +185,71 @@ class Result:
     def parameters(self):
         """The swept parameters' dotted config keys."""
         return list(self._point_values.columns)
+
+    def all_patients(self):
+        """Every point's patients in one tidy frame: point, the swept values as columns, then
+        the patients table's columns."""
+        frames = []
+        values = self._point_values
+        for point in values.index:
+            frame = self.patients(point)
+            frame.insert(0, "point", point)
+            for i, key in enumerate(values.columns):
+                frame.insert(1 + i, key, values.loc[point, key])
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True)
+
+    def problem(self):
+        """The sweep as a SALib problem dict: num_vars, names and bounds (a range's low and
+        high; a grid's smallest and largest value)."""
+        swept = self.config().get("sweep", {}).get("parameters", {})
+        bounds = [[min(v), max(v)] if isinstance(v, list) else [v["low"], v["high"]]
+                  for v in swept.values()]
+        return {"num_vars": len(swept), "names": list(swept), "bounds": bounds}
+
+    def to_xarray(self):
+        """The daily series and final outcomes as an xarray.Dataset: series over (point,
+        patient_id, day), outcomes over (point, patient_id) (final_retained where a series has
+        the outcome's name), the swept values as coordinates
+        along point and each series' units and long_name as attributes. Points with fewer
+        patients (a convergence study) are padded with NaN."""
+        import xarray as xr  # Debian's python3-xarray; needed only here
+
+        names = self.daily_names(0)
+        if not names:
+            raise ValueError(f"{self.path}: the run wrote no daily series (run.daily = false)")
+        points = list(self._point_values.index)
+        tables = [self.patients(p) for p in points]
+        ids = np.unique(np.concatenate([t["patient_id"].to_numpy() for t in tables]))
+        first = self._file[f"{_point_group(points[0])}/daily/{names[0]}"]
+        days = np.arange(first.shape[1]) + 0.5
+        variables = {}
+        for name in names:
+            cube = np.full((len(points), len(ids), len(days)), np.nan, dtype=np.float32)
+            for i, point in enumerate(points):
+                values = self._file[f"{_point_group(point)}/daily/{name}"][:]
+                rows = np.searchsorted(ids, tables[i]["patient_id"].to_numpy()[:len(values)])
+                cube[i, rows] = values
+            attrs = {key: _text(value) for key, value in
+                     self._file[f"{_point_group(points[0])}/daily/{name}"].attrs.items()
+                     if key in ("units", "long_name")}
+            variables[name] = (("point", "patient_id", "day"), cube, attrs)
+        summary = self.summary()
+        summarised = set(summary.columns) if summary is not None else set()
+        outcomes = [c for c in tables[0].columns if c != "patient_id" and f"{c}_mean" in summarised]
+        for outcome in outcomes:
+            matrix = np.full((len(points), len(ids)), np.nan)
+            for i, table in enumerate(tables):
+                matrix[i, np.searchsorted(ids, table["patient_id"].to_numpy())] = table[outcome]
+            # A final outcome named like a daily series (retained) is the series' last word.
+            name = f"final_{outcome}" if outcome in variables else outcome
+            variables[name] = (("point", "patient_id"), matrix, {"long_name": f"final {outcome}"})
+        coords = {"point": points, "patient_id": ids,
+                  "day": ("day", days, {"units": "day", "long_name": "t = k + 0.5 since session 1"})}
+        for key in self._point_values.columns:
+            coords[key] = ("point", self._point_values[key].to_numpy())
+        return xr.Dataset(variables, coords=coords,
+                          attrs={"seed": self.seed, "smpsim_version": self.version})
 
 
 def outcome_table(result, point=0):

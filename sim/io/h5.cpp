@@ -1,5 +1,7 @@
 #include "smpsim/io/h5.h"
 
+#include <H5DSpublic.h>
+
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -245,6 +247,36 @@ AppendableDataset::AppendableDataset(hid_t parent, const std::string& name,
   dataset_ = Handle(
       H5Dcreate2(parent, name.c_str(), memory_type_, space, H5P_DEFAULT, properties, H5P_DEFAULT),
       H5Dclose, "create dataset " + name);
+}
+
+AppendableDataset::AppendableDataset(hid_t parent, const std::string& name, hid_t element,
+                                     std::size_t chunk_rows)
+    : element_(element) {
+  const hsize_t initial[1] = {0}, maximum[1] = {H5S_UNLIMITED}, chunk[1] = {chunk_rows};
+  const Handle space(H5Screate_simple(1, initial, maximum), H5Sclose, "create a dataspace");
+  const Handle properties = chunked_properties(1, chunk);
+  dataset_ =
+      Handle(H5Dcreate2(parent, name.c_str(), element, space, H5P_DEFAULT, properties, H5P_DEFAULT),
+             H5Dclose, "create dataset " + name);
+}
+
+Handle write_vector(hid_t parent, const std::string& name, const std::vector<double>& values) {
+  const hsize_t size[1] = {values.size()};
+  const Handle space(H5Screate_simple(1, size, nullptr), H5Sclose, "create a dataspace");
+  Handle dataset(H5Dcreate2(parent, name.c_str(), H5T_NATIVE_DOUBLE, space, H5P_DEFAULT,
+                            H5P_DEFAULT, H5P_DEFAULT),
+                 H5Dclose, "create dataset " + name);
+  check(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+        "write " + name + " (is the disk full?)");
+  return dataset;
+}
+
+void make_scale(hid_t scale, const std::string& name) {
+  check(H5DSset_scale(scale, name.c_str()), "make " + name + " a dimension scale");
+}
+
+void attach_scale(hid_t dataset, hid_t scale, unsigned dimension) {
+  check(H5DSattach_scale(dataset, scale, dimension), "attach a dimension scale");
 }
 
 AppendableDataset::AppendableDataset(hid_t parent, const std::string& name, hid_t element,

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <optional>
 
 #include "smpsim/io/build_info.h"
 #include "smpsim/model/error.h"
@@ -89,6 +90,7 @@ struct ResultWriter::Point {
   h5::AppendableDataset patients;
   h5::AppendableDataset sessions;
   std::vector<h5::AppendableDataset> daily;
+  std::optional<h5::AppendableDataset> patient_ids;  // the daily series' first dimension
 };
 
 ResultWriter::ResultWriter(std::string path, const RunInfo& info) : path_(std::move(path)) {
@@ -139,15 +141,36 @@ void ResultWriter::begin_point(std::int64_t point, const std::vector<std::string
   }
   h5::AppendableDataset patients(group, "patients", patient_layout_, kTableChunkRows);
   h5::AppendableDataset sessions(group, "sessions", session_layout_, kTableChunkRows);
+  h5::write_attribute(patients.id(), "long_name",
+                      "one row per patient: attributes and final outcomes");
+  h5::write_attribute(sessions.id(), "long_name", "one row per session: its day and examination");
   std::vector<h5::AppendableDataset> daily;
+  std::optional<h5::AppendableDataset> patient_ids;
   if (days > 0) {
+    // The series are labelled by dimension scales, patient_id x day, so that xarray (through
+    // h5netcdf or netCDF4) opens the group with named, valued dimensions.
     const h5::Handle daily_group = h5::create_group(group, "daily");
-    for (std::string_view name : kDailyNames) {
-      daily.emplace_back(daily_group, std::string(name), H5T_NATIVE_FLOAT, days, kDailyChunkRows);
+    patient_ids.emplace(daily_group, "patient_id", H5T_NATIVE_INT64, kDailyChunkRows);
+    h5::make_scale(patient_ids->id(), "patient_id");
+    h5::write_attribute(patient_ids->id(), "long_name", "patient id");
+    h5::write_attribute(patient_ids->id(), "units", "1");
+    std::vector<double> times(days);
+    for (std::size_t k = 0; k < days; ++k) times[k] = static_cast<double>(k) + 0.5;
+    const h5::Handle day = h5::write_vector(daily_group, "day", times);
+    h5::make_scale(day, "day");
+    h5::write_attribute(day, "long_name", "observation time t = k + 0.5 since session 1 began");
+    h5::write_attribute(day, "units", "day");  // not "days", which xarray decodes as timedelta
+    for (std::size_t s = 0; s < kDailyCount; ++s) {
+      daily.emplace_back(daily_group, std::string(kDailyNames[s]), H5T_NATIVE_FLOAT, days,
+                         kDailyChunkRows);
+      h5::attach_scale(daily.back().id(), patient_ids->id(), 0);
+      h5::attach_scale(daily.back().id(), day, 1);
+      h5::write_attribute(daily.back().id(), "units", std::string(kDailyInfo[s].unit));
+      h5::write_attribute(daily.back().id(), "long_name", std::string(kDailyInfo[s].meaning));
     }
   }
-  point_ = std::make_unique<Point>(
-      Point{std::move(group), std::move(patients), std::move(sessions), std::move(daily)});
+  point_ = std::make_unique<Point>(Point{std::move(group), std::move(patients), std::move(sessions),
+                                         std::move(daily), std::move(patient_ids)});
 }
 
 void ResultWriter::append(std::span<const PatientResult> patients) {
@@ -184,6 +207,13 @@ void ResultWriter::append(std::span<const PatientResult> patients) {
   point.patients.append(patient_rows.data(), patient_rows.size());
   point.sessions.append(session_rows.data(), session_rows.size());
 
+  if (point.patient_ids) {
+    std::vector<std::int64_t> ids;
+    for (const PatientResult& result : patients) {
+      ids.push_back(static_cast<std::int64_t>(result.patient.id));
+    }
+    point.patient_ids->append(ids.data(), ids.size());
+  }
   std::vector<float> block;
   for (std::size_t s = 0; s < point.daily.size(); ++s) {
     block.clear();

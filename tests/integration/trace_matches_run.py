@@ -28,7 +28,10 @@ def main():
         with h5py.File(out, "r") as f:
             patients = pd.DataFrame(f["/points/000000/patients"][:])
             sessions = pd.DataFrame(f["/points/000000/sessions"][:])
-            daily = {name: f["/points/000000/daily/" + name][PATIENT] for name in f["/points/000000/daily"]}
+            group = f["/points/000000/daily"]
+            # the series, less the dimension scales that label them (patient_id, day)
+            daily = {name: group[name][PATIENT] for name in group
+                     if group[name].attrs.get("CLASS") != b"DIMENSION_SCALE"}
 
     row = patients[patients.patient_id == PATIENT].iloc[0]
     final = [r for r in rows if r["event"] == "final"]

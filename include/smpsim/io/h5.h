@@ -131,6 +131,8 @@ class AppendableDataset {
   // A compound table of `layout` rows.
   AppendableDataset(hid_t parent, const std::string& name, const TableLayout& layout,
                     std::size_t chunk_rows);
+  // A vector [rows] of `element` (a native type).
+  AppendableDataset(hid_t parent, const std::string& name, hid_t element, std::size_t chunk_rows);
   // A matrix [rows, width] of `element` (a native type).
   AppendableDataset(hid_t parent, const std::string& name, hid_t element, std::size_t width,
                     std::size_t chunk_rows);
@@ -146,6 +148,14 @@ class AppendableDataset {
   std::size_t width_ = 0;  // 0 for a table
   std::size_t rows_ = 0;
 };
+
+// A one-dimensional dataset of `values`, written whole.
+Handle write_vector(hid_t parent, const std::string& name, const std::vector<double>& values);
+
+// Dimension scales (HDF5's, as netCDF-4 reads them): `scale` becomes the named coordinate of
+// dimension `dimension` of `dataset`, so xarray opens it labelled.
+void make_scale(hid_t scale, const std::string& name);
+void attach_scale(hid_t dataset, hid_t scale, unsigned dimension);
 
 // One column of a compound table, converted to double (e.g. for quantiles).
 std::vector<double> read_column(hid_t table, const std::string& column);

@@ -30,6 +30,21 @@ enum class Daily : std::uint8_t {
 inline constexpr std::size_t kDailyCount = 8;
 inline constexpr std::array<std::string_view, kDailyCount> kDailyNames = {
     "redness", "scabs", "open", "retained", "shade", "seen_shade", "coverage", "hair_mm"};
+// Each series' unit ("1": a share or a ratio) and meaning, as the output's units and long_name.
+struct DailyInfo {
+  std::string_view unit;
+  std::string_view meaning;
+};
+inline constexpr std::array<DailyInfo, kDailyCount> kDailyInfo = {{
+    {"1", "share of the latest session's dots still inflamed"},
+    {"1", "share of the latest session's dots under a scab"},
+    {"1", "share of the latest session's dots whose epidermis has not closed"},
+    {"1", "pigment still in the skin over pigment deposited"},
+    {"1", "mean dot shade relative to its own fresh shade"},
+    {"1", "mean dot shade as seen: scabs hide a dot, hair dims it"},
+    {"1", "share of regions at density_target"},
+    {"mm", "hair length since the last shave"},
+}};
 
 // One patient's daily observations at t = k + 0.5, k = 0..horizon_days.
 struct DailyObservations {
