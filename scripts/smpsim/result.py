@@ -138,6 +138,13 @@ class Result:
         """The Sobol or Morris indices (parameter, outcome, ...); None for other runs."""
         return self._table("sensitivity") if "sensitivity" in self._file else None
 
+    def effects(self):
+        """/effects of a sweep with a baseline: one row per point and outcome, with point,
+        baseline, the swept values, outcome, mean and sem of the paired difference (point -
+        baseline, patient by patient), its 95 % interval (ci_low, ci_high) and sem_ratio (its
+        SEM over the unpaired one: what common random numbers bought); None otherwise."""
+        return self._table("effects") if "effects" in self._file else None
+
     def patients(self, point=0):
         """One row per patient: patient_id, attributes and final outcomes."""
         return self._table(f"{self._point(point)}/patients")

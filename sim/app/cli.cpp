@@ -97,21 +97,32 @@ void print_point_table(const PointSummary& summary) {
 
 // A sweep's points, one line each: the swept values and the key outcomes' means with their
 // 95 % half-widths.
+// The swept keys as column headers, whole (a key's section tells patient.itch from
+// aftercare.itch), each column as wide as its name.
+std::vector<int> print_key_headers(const std::vector<std::string>& keys) {
+  std::vector<int> widths;
+  for (const std::string& key : keys) {
+    widths.push_back(std::max<int>(10, static_cast<int>(key.size())));
+    std::printf(" %*s", widths.back(), key.c_str());
+  }
+  return widths;
+}
+
 void print_sweep_table(const StudyResult& study) {
   constexpr std::size_t kShownPoints = 40;
   const std::array<Outcome, 4> shown = {Outcome::kFinalCoverage, Outcome::kPatchiness,
                                         Outcome::kSessions, Outcome::kSatisfied};
   std::printf("\n%6s", "point");
-  for (const std::string& key : study.plan.keys) {
-    std::printf(" %14.14s", key.substr(key.find('.') + 1).c_str());  // without the section
-  }
+  const std::vector<int> widths = print_key_headers(study.plan.keys);
   std::printf(" %9s", "patients");
   for (Outcome o : shown) std::printf(" %22s", kOutcomes[static_cast<std::size_t>(o)].name.data());
   std::printf("\n");
   for (std::size_t k = 0; k < study.points.size() && k < kShownPoints; ++k) {
     const PointSummary& point = study.points[k];
     std::printf("%6lld", static_cast<long long>(point.point));
-    for (double v : point.parameter_values) std::printf(" %14.5g", v);
+    for (std::size_t i = 0; i < widths.size(); ++i) {
+      std::printf(" %*.5g", widths[i], point.parameter_values[i]);
+    }
     std::printf(" %9lld", static_cast<long long>(point.patients));
     for (Outcome o : shown) {
       const OutcomeSummary& s = point.outcomes[static_cast<std::size_t>(o)];
@@ -123,6 +134,33 @@ void print_sweep_table(const StudyResult& study) {
   }
   if (study.points.size() > kShownPoints) {
     std::printf("... %zu more points in /summary\n", study.points.size() - kShownPoints);
+  }
+  if (study.effects.empty()) return;
+  // The answer a baseline asks for: each point's paired effect, with its 95 % interval and
+  // (in brackets) its SEM over the unpaired one, what common random numbers bought.
+  std::printf(
+      "\npaired effects from the baseline (point - baseline, 95 %% interval, "
+      "[paired / unpaired SEM]):\n%6s %8s",
+      "point", "baseline");
+  print_key_headers(study.plan.keys);
+  for (Outcome o : shown) std::printf(" %30s", kOutcomes[static_cast<std::size_t>(o)].name.data());
+  std::printf("\n");
+  for (std::size_t k = 0; k < study.points.size() && k < kShownPoints; ++k) {
+    const Effect& first = study.effects[k * kOutcomeCount];
+    if (first.point == first.baseline) continue;
+    std::printf("%6lld %8lld", static_cast<long long>(first.point),
+                static_cast<long long>(first.baseline));
+    for (std::size_t i = 0; i < widths.size(); ++i) {
+      std::printf(" %*.5g", widths[i], study.points[k].parameter_values[i]);
+    }
+    for (Outcome o : shown) {
+      const Effect& e = study.effects[k * kOutcomeCount + static_cast<std::size_t>(o)];
+      char cell[64];
+      std::snprintf(cell, sizeof cell, "%+.3g [%+.3g, %+.3g] [%.2f]", e.mean, e.ci_low, e.ci_high,
+                    e.sem_ratio);
+      std::printf(" %30s", cell);
+    }
+    std::printf("\n");
   }
 }
 

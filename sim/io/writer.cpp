@@ -289,6 +289,30 @@ void ResultWriter::write_sensitivity(const SensitivityTable& sensitivity) {
   table.append(rows.data(), rows.size());
 }
 
+void ResultWriter::write_effects(const std::vector<std::string>& parameter_names,
+                                 const std::vector<std::vector<double>>& parameter_values,
+                                 const std::vector<Effect>& effects) {
+  constexpr std::size_t kNameLength = 64;
+  h5::TableLayout columns;
+  columns.add<std::int64_t>("point");
+  columns.add<std::int64_t>("baseline");
+  for (const std::string& name : parameter_names) columns.add<double>(name);
+  columns.add_string("outcome", kNameLength);
+  for (const char* name : {"mean", "sem", "ci_low", "ci_high", "sem_ratio"}) {
+    columns.add<double>(name);
+  }
+  h5::TableRows rows(columns);
+  for (const Effect& e : effects) {
+    rows.put(e.point).put(e.baseline);
+    for (double value : parameter_values[static_cast<std::size_t>(e.point)]) rows.put(value);
+    rows.put_string(e.outcome).put(e.mean).put(e.sem).put(e.ci_low).put(e.ci_high).put(e.sem_ratio);
+  }
+  h5::AppendableDataset table(file_, "effects", columns, std::max<std::size_t>(rows.size(), 1));
+  table.append(rows.data(), rows.size());
+  h5::write_attribute(table.id(), "long_name",
+                      "paired difference of each point from its baseline, per outcome");
+}
+
 void ResultWriter::finish() {
   h5::write_attribute(file_, "complete", std::int32_t{1});
   if (H5Fflush(file_, H5F_SCOPE_GLOBAL) < 0) {

@@ -25,18 +25,29 @@ namespace fs = std::filesystem;
 // What rank 0 tells the other ranks before the blocks: go (0), an exit status, or this.
 constexpr std::int64_t kNothingToDo = 3;
 
-// Paired differences of every point from the baseline, patient by patient.
-void add_paired_differences(const ResultWriter& writer, std::int64_t baseline,
-                            std::vector<PointSummary>& points) {
-  const OutcomeColumns reference = writer.read_outcomes(baseline);
+// Paired differences of every point from its baseline, patient by patient, on common random
+// numbers: each point's <outcome>_diff_mean and _diff_sem, and its rows of /effects.
+std::vector<Effect> paired_effects(const ResultWriter& writer, const SweepPlan& plan,
+                                   std::vector<PointSummary>& points) {
+  std::vector<Effect> effects;
   for (PointSummary& point : points) {
+    const std::int64_t baseline = plan.baselines[static_cast<std::size_t>(point.point)];
     const OutcomeColumns columns = writer.read_outcomes(point.point);
+    const OutcomeColumns reference = writer.read_outcomes(baseline);
+    const PointSummary& base = points[static_cast<std::size_t>(baseline)];
     for (std::size_t i = 0; i < kOutcomeCount; ++i) {
       const PairedDifference d = paired_difference(columns[i], reference[i]);
       point.outcomes[i].diff_mean = d.mean;
       point.outcomes[i].diff_sem = d.sem;
+      // What pairing bought: the SEM of the difference of two independent cohorts of these
+      // sizes would be the root of the sum of the squared SEMs.
+      const double unpaired = std::hypot(point.outcomes[i].sem, base.outcomes[i].sem);
+      effects.push_back({point.point, baseline, std::string(kOutcomes[i].name), d.mean, d.sem,
+                         d.mean - kNormal95 * d.sem, d.mean + kNormal95 * d.sem,
+                         unpaired > 0 ? d.sem / unpaired : std::nan("")});
     }
   }
+  return effects;
 }
 
 // Sobol indices of each outcome's point means, with how much of their variance is Monte Carlo
@@ -145,9 +156,10 @@ void assemble(const Parameters& base, const std::vector<Parameters>& points,
     summary.converged = schedule.converged(point);
     result.points.push_back(std::move(summary));
   }
-  if (base.sweep.baseline >= 0) add_paired_differences(writer, base.sweep.baseline, result.points);
-  writer.write_summary({plan.keys, base.convergence.enabled(), base.sweep.baseline >= 0},
+  if (!plan.baselines.empty()) result.effects = paired_effects(writer, plan, result.points);
+  writer.write_summary({plan.keys, base.convergence.enabled(), !plan.baselines.empty()},
                        result.points);
+  if (!result.effects.empty()) writer.write_effects(plan.keys, plan.values, result.effects);
   if (plan.method == "sobol") result.sensitivity = sobol_table(base, plan, result.points);
   if (plan.method == "morris") result.sensitivity = morris_table(base, plan, result.points, writer);
   if (!result.sensitivity.rows.empty()) writer.write_sensitivity(result.sensitivity);

@@ -78,6 +78,7 @@ SweepPlan plan_sweep(const Parameters& parameters) {
                      " does not exist; the sweep has " + std::to_string(plan.points()) +
                      " points (0 to " + std::to_string(plan.points() - 1) + ")");
   }
+  if (spec.baseline >= 0) plan.baselines.assign(plan.points(), spec.baseline);
   for (std::size_t k = 0; k < plan.points(); ++k) {
     try {
       validate_point(point_parameters(parameters, plan, k));

@@ -62,6 +62,26 @@ class Labelled(unittest.TestCase):
         self.assertEqual(self.result.problem(),
                          {"num_vars": 1, "names": ["patient.itch.mean"], "bounds": [ITCH]})
 
+    def test_effects_are_the_paired_differences_of_the_patients(self):
+        path = Path(self.work.name, "effects.h5")
+        with smpsim.run(None, path, patients=30, threads=1, quiet=True, smpsim=support.SMPSIM,
+                        set=dict(SWEEP, **{"sweep.baseline": 1})) as result:
+            effects = result.effects().set_index(["point", "outcome"])
+            self.assertEqual(set(effects["baseline"]), {1})
+            self.assertEqual(list(effects.loc[(0, "patchiness")][["patient.itch.mean"]]), [ITCH[0]])
+            for outcome in ("final_coverage", "patchiness", "sessions"):
+                diff = (result.patients(0)[outcome].astype(float)
+                        - result.patients(1)[outcome].astype(float))
+                row = effects.loc[(0, outcome)]
+                self.assertAlmostEqual(row["mean"], diff.mean(), places=12)
+                self.assertAlmostEqual(row["sem"], diff.std(ddof=1) / np.sqrt(len(diff)), places=12)
+                self.assertAlmostEqual(row["ci_high"] - row["mean"], 1.959963984540054 * row["sem"])
+                unpaired = np.hypot(result.patients(0)[outcome].astype(float).sem(),
+                                    result.patients(1)[outcome].astype(float).sem())
+                self.assertAlmostEqual(row["sem_ratio"], row["sem"] / unpaired, places=10)
+                self.assertEqual(effects.loc[(1, outcome)]["mean"], 0)  # the baseline itself
+        self.assertIsNone(self.result.effects())  # no baseline, no effects
+
     def test_run_raises_smpsims_message_on_bad_input(self):
         with self.assertRaises(smpsim.RunError) as raised:
             smpsim.run(None, Path(self.work.name, "bad.h5"), quiet=True, smpsim=support.SMPSIM,

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "smpsim/io/effects_table.h"
 #include "smpsim/io/h5.h"
 #include "smpsim/io/sensitivity_table.h"
 #include "smpsim/model/outcomes.h"
@@ -49,6 +50,10 @@ class ResultWriter {
 
   void write_summary(const SummaryLayout& layout, const std::vector<PointSummary>& points);
   void write_sensitivity(const SensitivityTable& table);
+  // /effects: one row per (point, outcome), with the point's swept values.
+  void write_effects(const std::vector<std::string>& parameter_names,
+                     const std::vector<std::vector<double>>& parameter_values,
+                     const std::vector<Effect>& effects);
   void finish();
 
   const std::string& path() const { return path_; }

@@ -32,6 +32,7 @@ struct StudyResult {
   SweepPlan plan;
   std::vector<PointSummary> points;
   SensitivityTable sensitivity;  // Sobol or Morris sweeps
+  std::vector<Effect> effects;   // sweeps with a baseline: /effects
   double seconds = 0;
   int threads = 1;  // per rank
   int ranks = 1;

@@ -19,6 +19,8 @@ struct SweepPlan {
   std::vector<std::vector<double>> values;  // values[point][key]
   std::size_t base_samples = 0;             // sobol: N
   std::vector<MorrisStep> morris_steps;
+  // Per point, the point its paired effects are taken against; empty without a baseline.
+  std::vector<std::int64_t> baselines;
 
   std::size_t points() const { return values.size(); }
 };
