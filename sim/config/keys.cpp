@@ -231,7 +231,9 @@ std::vector<ConfigKey> make_keys() {
       key(SMPSIM_FIELD(sweep, levels), std::int64_t{4}, "levels", between(2, 1000),
           "morris: grid levels per parameter"),
       key(SMPSIM_FIELD(sweep, baseline), std::int64_t{-1}, "point", between(-1, 1e9),
-          "the point others are compared with, patient by patient; -1: none"),
+          "the point others are compared with, patient by patient; -1: none; or, in a grid, "
+          "{\"swept.key\" = value, ...}: in each combination of the other swept keys, the "
+          "point with these values"),
       key(SMPSIM_FIELD(sweep, bootstrap), std::int64_t{1000}, "resamples", between(10, 1e6),
           "bootstrap resamples for the intervals of Sobol and Morris indices"),
       {"sweep.parameters", std::vector<SweptParameter>{}, "", kUnbounded,

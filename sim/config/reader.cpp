@@ -313,6 +313,22 @@ void ConfigLoader::apply_table(const toml::table& table, std::string_view prefix
 
 void ConfigLoader::assign(std::string_view key, const toml::node& value, const std::string& where) {
   origin_[std::string(key)] = where;
+  if (key == "sweep.baseline" && value.is_table()) {
+    // A baseline named by values: {"patient.adherence.value" = 0.0, ...}.
+    parameters_.sweep.baseline = -1;
+    parameters_.sweep.baseline_values.clear();
+    for (const auto& [name, entry] : *value.as_table()) {
+      const std::string swept(name.str());
+      parameters_.sweep.baseline_values.emplace_back(
+          swept, read_number(entry, location(entry), std::string(key) + "." + swept));
+    }
+    if (parameters_.sweep.baseline_values.empty()) {
+      fail(where, key,
+           "an empty table: name each baseline value, e.g. {\"patient.itch.mean\" = 1.0}");
+    }
+    return;
+  }
+  if (key == "sweep.baseline") parameters_.sweep.baseline_values.clear();
   if (auto field = find_distribution_field(parameters_, key)) {
     Distribution& d = std::get<Distribution& (*)(Parameters&)>(field->key->access)(parameters_);
     d.set_field(field->field, read_number(value, where, key));

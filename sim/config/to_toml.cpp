@@ -54,6 +54,17 @@ std::string to_toml(const Parameters& parameters, bool explain) {
       section = this_section;
     }
     out << k.key.substr(dot + 1) << " = ";
+    if (k.key == "sweep.baseline" && !p.sweep.baseline_values.empty()) {
+      out << "{";
+      for (std::size_t i = 0; i < p.sweep.baseline_values.size(); ++i) {
+        out << (i ? ", " : " ") << toml_quoted(p.sweep.baseline_values[i].first) << " = "
+            << format_number(p.sweep.baseline_values[i].second);
+      }
+      out << " }";
+      if (explain) out << "  # the baseline, named by values of swept keys";
+      out << "\n";
+      continue;
+    }
     std::visit(
         [&](auto access) {
           const auto& value = access(p);

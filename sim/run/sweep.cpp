@@ -1,7 +1,11 @@
 #include "smpsim/run/sweep.h"
 
+#include <algorithm>
 #include <cmath>
+#include <map>
+#include <optional>
 
+#include "smpsim/config/suggest.h"
 #include "smpsim/model/error.h"
 #include "smpsim/model/format.h"
 
@@ -43,6 +47,57 @@ RandomStream design_stream(const Parameters& parameters, DesignStream which, std
                       static_cast<std::uint32_t>(which), index);
 }
 
+namespace {
+
+std::string join_keys(const std::vector<std::string>& keys) {
+  std::string text;
+  for (const std::string& key : keys) text += (text.empty() ? "" : ", ") + key;
+  return text;
+}
+
+// Each grid point's baseline when it is named by values: the point with the named keys at their
+// named values and every other swept key at this point's value, so that an effect is the named
+// keys' effect within each combination of the others.
+std::vector<std::int64_t> baselines_by_value(const SweepSpec& spec, const SweepPlan& plan) {
+  if (spec.method != "grid") {
+    throw InputError("sweep.baseline: a baseline named by values needs a grid sweep (in a " +
+                     spec.method + " design no point need have them); name it by index instead");
+  }
+  std::vector<std::optional<double>> named(plan.keys.size());
+  for (const auto& [key, value] : spec.baseline_values) {
+    const auto at = std::find(plan.keys.begin(), plan.keys.end(), key);
+    if (at == plan.keys.end()) {
+      throw InputError("sweep.baseline." + key + ": not a swept key" +
+                       did_you_mean(key, plan.keys) + " (swept: " + join_keys(plan.keys) + ")");
+    }
+    const auto i = static_cast<std::size_t>(at - plan.keys.begin());
+    if (named[i]) throw InputError("sweep.baseline." + key + ": named twice");
+    const std::vector<double>& grid = spec.parameters[i].values;
+    if (std::find(grid.begin(), grid.end(), value) == grid.end()) {
+      std::string values;
+      for (double v : grid) values += (values.empty() ? "" : ", ") + format_short(v);
+      throw InputError("sweep.baseline." + key + ": " + format_short(value) +
+                       " is not one of the swept values (" + values + ")");
+    }
+    named[i] = value;
+  }
+  std::map<std::vector<double>, std::int64_t> index;
+  for (std::size_t k = 0; k < plan.points(); ++k) {
+    index.emplace(plan.values[k], static_cast<std::int64_t>(k));
+  }
+  std::vector<std::int64_t> baselines;
+  for (const std::vector<double>& values : plan.values) {
+    std::vector<double> reference = values;
+    for (std::size_t i = 0; i < named.size(); ++i) {
+      if (named[i]) reference[i] = *named[i];
+    }
+    baselines.push_back(index.at(reference));
+  }
+  return baselines;
+}
+
+}  // namespace
+
 SweepPlan plan_sweep(const Parameters& parameters) {
   const SweepSpec& spec = parameters.sweep;
   SweepPlan plan;
@@ -79,6 +134,7 @@ SweepPlan plan_sweep(const Parameters& parameters) {
                      " points (0 to " + std::to_string(plan.points() - 1) + ")");
   }
   if (spec.baseline >= 0) plan.baselines.assign(plan.points(), spec.baseline);
+  if (!spec.baseline_values.empty()) plan.baselines = baselines_by_value(spec, plan);
   for (std::size_t k = 0; k < plan.points(); ++k) {
     try {
       validate_point(point_parameters(parameters, plan, k));

@@ -11,9 +11,9 @@ struct Effect {
   std::int64_t point;
   std::int64_t baseline;
   std::string outcome;
-  double mean;       // mean of (point - baseline) over the patients both have
-  double sem;        // its standard error
-  double ci_low;     // 95 % interval: mean -/+ 1.96 sem
+  double mean;    // mean of (point - baseline) over the patients both have
+  double sem;     // its standard error
+  double ci_low;  // 95 % interval: mean -/+ 1.96 sem
   double ci_high;
   double sem_ratio;  // sem over the SEM two independent cohorts would give: < 1 is CRN's gain
 };

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "smpsim/model/distributions.h"
@@ -126,6 +127,9 @@ struct SweepSpec {
   std::int64_t samples = 0;    // lhs: points; sobol: base samples N; morris: trajectories
   std::int64_t levels = 0;     // morris: grid levels
   std::int64_t baseline = -1;  // the point paired differences are taken against; -1: none
+  // Or (grid sweeps) the baseline named by values of swept keys: within each combination of
+  // the other swept keys, the point with these values.
+  std::vector<std::pair<std::string, double>> baseline_values;
   std::int64_t bootstrap = 0;  // resamples for the intervals of sensitivity indices
   std::vector<SweptParameter> parameters;
 };

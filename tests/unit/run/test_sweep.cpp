@@ -118,3 +118,40 @@ TEST_CASE("convergence targets are checked", "[sweep]") {
                     Catch::Contains("convergence.batch"));
   CHECK_NOTHROW(with("[convergence]\noutcomes = [\"patchiness\"]\nabs_half_width = 0.01\n"));
 }
+
+TEST_CASE("a baseline named by values is one point per combination of the other keys", "[sweep]") {
+  const std::string grid =
+      "[sweep]\nmethod = \"grid\"\n"
+      "baseline = {\"patient.itch.mean\" = 1.0}\n[sweep.parameters]\n"
+      "\"patient.epidermis_um.median\" = [60.0, 80.0]\n"
+      "\"patient.itch.mean\" = [1.0, 2.0, 4.0]\n";
+  const SweepPlan plan = plan_sweep(with(grid));
+  REQUIRE(plan.points() == 6);
+  // The last key varies fastest: points 0-2 at epidermis 60, 3-5 at 80.
+  CHECK(plan.baselines == std::vector<std::int64_t>{0, 0, 0, 3, 3, 3});
+  // Naming every swept key names one point for all.
+  const SweepPlan one = plan_sweep(
+      with("[sweep]\nmethod = \"grid\"\n"
+           "baseline = {\"patient.itch.mean\" = 1.0, \"patient.epidermis_um.median\" = 80.0}\n"
+           "[sweep.parameters]\n\"patient.epidermis_um.median\" = [60.0, 80.0]\n"
+           "\"patient.itch.mean\" = [1.0, 2.0, 4.0]\n"));
+  CHECK(one.baselines == std::vector<std::int64_t>(6, 3));  // epidermis 80, itch 1
+  // It reads back from the resolved config.
+  CHECK(plan_sweep(with(to_toml(with(grid)))).baselines == plan.baselines);
+}
+
+TEST_CASE("a baseline named by values must name swept keys at swept values, in a grid", "[sweep]") {
+  const std::string parameters = "[sweep.parameters]\n\"patient.itch.mean\" = [1.0, 2.0]\n";
+  CHECK_THAT(message_of("[sweep]\nmethod = \"grid\"\nbaseline = {\"patient.itch.meen\" = "
+                        "1.0}\n" +
+                        parameters),
+             Catch::Contains("not a swept key; did you mean 'patient.itch.mean'?"));
+  CHECK_THAT(message_of("[sweep]\nmethod = \"grid\"\nbaseline = {\"patient.itch.mean\" = "
+                        "1.5}\n" +
+                        parameters),
+             Catch::Contains("1.5 is not one of the swept values (1, 2)"));
+  CHECK_THAT(message_of("[sweep]\nmethod = \"lhs\"\nsamples = 4\nbaseline = "
+                        "{\"patient.itch.mean\" = 1.0}\n[sweep.parameters]\n"
+                        "\"patient.itch.mean\" = {low = 1.0, high = 2.0}\n"),
+             Catch::Contains("needs a grid sweep"));
+}
