@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,8 +20,11 @@
 #include "smpsim/io/trace_csv.h"
 #include "smpsim/io/writer.h"
 #include "smpsim/model/error.h"
+#include "smpsim/model/format.h"
 #include "smpsim/model/patient.h"
 #include "smpsim/model/simulation.h"
+#include "smpsim/run/engine.h"
+#include "smpsim/run/estimate.h"
 #include "smpsim/run/progress.h"
 #include "smpsim/run/ranks.h"
 #include "smpsim/run/study.h"
@@ -257,11 +261,64 @@ int run_simulation(const RunOptions& options) {
   return kExitDone;
 }
 
-int check_config(const ConfigOptions& options, bool explain) {
+// The planned points as TOML comments: index and values, the first and last 20 of a long plan.
+std::string planned_points(const SweepPlan& plan) {
+  constexpr std::size_t kShown = 20;
+  std::ostringstream out;
+  out << "# " << plan.points() << " planned point" << (plan.points() == 1 ? "" : "s");
+  if (plan.keys.empty()) return out.str() + " (no sweep)\n";
+  out << " (" << plan.method << "):\n";
+  for (std::size_t k = 0; k < plan.points(); ++k) {
+    if (k == kShown && plan.points() > 2 * kShown) {
+      out << "#   ... " << plan.points() - 2 * kShown << " more ...\n";
+      k = plan.points() - kShown;
+    }
+    out << "#   point " << k << ":";
+    for (std::size_t i = 0; i < plan.keys.size(); ++i) {
+      out << (i ? "," : "") << " " << plan.keys[i] << " = " << plan.values[k][i];  // 6 digits
+    }
+    if (!plan.baselines.empty()) out << "  (baseline: point " << plan.baselines[k] << ")";
+    out << "\n";
+  }
+  return out.str();
+}
+
+// A pilot's prediction of the study's cost on this machine, as TOML comments.
+std::string estimated_cost(const Parameters& parameters, const SweepPlan& plan) {
+  const int threads = resolve_threads(parameters.run.threads);
+  const StudyEstimate e = estimate_study(parameters, plan, threads);
+  std::ostringstream out;
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "# estimate: a pilot of %lld patients at %lld points took %.2f s on %d thread%s: "
+                "%.0f patients/s\n",
+                static_cast<long long>(e.pilot_patients * e.pilot_points),
+                static_cast<long long>(e.pilot_points), e.pilot_seconds, threads,
+                threads == 1 ? "" : "s", e.patients_per_second);
+  out << line;
+  for (const StudyEstimate::PointNeed& need : e.needs) {
+    out << "#   point " << need.point << " is expected to need " << need.patients << " patients (";
+    for (std::size_t o = 0; o < need.patients_per_outcome.size(); ++o) {
+      out << (o ? ", " : "") << parameters.convergence.outcomes[o] << " "
+          << need.patients_per_outcome[o];
+    }
+    out << ")\n";
+  }
+  std::snprintf(line, sizeof line,
+                "# estimate: %lld patients in all, about %.0f s (%.1f min) of simulation on this "
+                "machine%s\n",
+                static_cast<long long>(e.patients), e.seconds, e.seconds / 60,
+                e.needs.empty() ? "" : " (a convergence study: from the pilot's variance)");
+  out << line;
+  return out.str();
+}
+
+int check_config(const ConfigOptions& options, bool explain, bool estimate) {
   const Parameters parameters = load_parameters(options.path, options.overrides);
-  plan_sweep(parameters);  // every point valid, the baseline among them
+  const SweepPlan plan = plan_sweep(parameters);  // every point valid, the baseline among them
   std::cout << "# smpsim " << kVersion << ": resolved config"
             << (options.path ? " of " + *options.path : std::string(" (built-in defaults)")) << "\n"
+            << planned_points(plan) << (estimate ? estimated_cost(parameters, plan) : "")
             << to_toml(parameters, explain);
   return kExitDone;
 }
@@ -315,6 +372,9 @@ int run_command_line(int argc, char** argv) {
       app.add_subcommand("check", "validate a config and print it fully resolved as TOML");
   check.add_to(*check_command);
   check_command->add_flag("--explain", explain, "comment each key: unit, range, meaning");
+  bool estimate = false;
+  check_command->add_flag("--estimate", estimate,
+                          "run a short pilot and predict the study's wall time on this machine");
 
   TraceOptions trace;
   CLI::App* trace_command = app.add_subcommand(
@@ -361,7 +421,7 @@ int run_command_line(int argc, char** argv) {
   try {
     if (*run_command) return run_simulation(run);
     if (!speaks) return kExitDone;
-    if (*check_command) return check_config(check, explain);
+    if (*check_command) return check_config(check, explain, estimate);
     if (*trace_command) return trace_patient(trace);
   } catch (const InputError& e) {
     if (speaks) std::cerr << "smpsim: error: " << e.what() << "\n";

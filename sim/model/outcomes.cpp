@@ -84,4 +84,11 @@ double quantile(std::span<double> values, double p) {
   return low + (position - static_cast<double>(below)) * (high - low);
 }
 
+std::size_t outcome_index(std::string_view name) {
+  for (std::size_t i = 0; i < kOutcomeCount; ++i) {
+    if (kOutcomes[i].name == name) return i;
+  }
+  return kOutcomeCount;
+}
+
 }  // namespace smpsim

@@ -6,17 +6,6 @@
 
 namespace smpsim {
 
-namespace {
-
-std::size_t outcome_index(const std::string& name) {
-  for (std::size_t i = 0; i < kOutcomeCount; ++i) {
-    if (kOutcomes[i].name == name) return i;
-  }
-  return kOutcomeCount;
-}
-
-}  // namespace
-
 Schedule::Schedule(const std::vector<Parameters>& points) : points_(points.size()) {
   unfinished_points_ = static_cast<std::int64_t>(points.size());
   for (std::size_t k = 0; k < points.size(); ++k) {

@@ -38,6 +38,8 @@ struct OutcomeInfo {
   std::string_view meaning;
 };
 extern const std::array<OutcomeInfo, kOutcomeCount> kOutcomes;
+// The index of the outcome called `name` in kOutcomes; kOutcomeCount when there is none.
+std::size_t outcome_index(std::string_view name);
 
 using Outcomes = std::array<double, kOutcomeCount>;
 inline double& at(Outcomes& o, Outcome name) {
