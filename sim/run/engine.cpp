@@ -362,80 +362,92 @@ EngineRun compute_dealt_blocks(const std::vector<Parameters>& points, int thread
 #pragma omp parallel num_threads(threads + 1)
   {
     const bool main_thread = omp_get_thread_num() == 0;  // the messenger
-    std::unique_lock guard(lock);
-    while (true) {
-      if (main_thread) {
-        while (!outbox.empty()) {
-          const std::vector<std::byte> block = std::move(outbox.front());
-          outbox.pop_front();
-          guard.unlock();
-          ranks::send(0, ranks::Tag::kResult, block);
-          guard.lock();
-        }
-        if (failure && !failure_sent) {
-          const std::string error = message_of(failure);
-          ranks::send(0, ranks::Tag::kFailure, std::as_bytes(std::span(error)));
-          failure_sent = stopped = true;
-        }
-        while (std::optional<ranks::Message> message = ranks::poll()) {
-          if (message->tag == ranks::Tag::kStop) stopped = true;
-          if (message->tag != ranks::Tag::kAssign) continue;
-          const std::vector<std::int64_t> words = words_of(message->bytes);
-          for (std::size_t i = 0; i + 3 <= words.size(); i += 3) {
-            dealt.push_back({words[i], words[i + 1], words[i + 2]});
-          }
-          no_more = words.back() != 0;
-          asked = false;
-        }
-        if (stop_signal != 0) {
-          stopped = true;
-          if (!signal_sent) {  // rank 0 must know: it waits for the blocks it dealt
-            const std::int64_t signal = stop_signal.load();
+    // No exception may leave the parallel region: it becomes this rank's failure, sent to rank 0.
+    const auto loop = [&] {
+      std::unique_lock guard(lock);
+      while (true) {
+        if (main_thread) {
+          while (!outbox.empty()) {
+            const std::vector<std::byte> block = std::move(outbox.front());
+            outbox.pop_front();
             guard.unlock();
-            ranks::send(0, ranks::Tag::kSignal, std::as_bytes(std::span(&signal, 1)));
+            ranks::send(0, ranks::Tag::kResult, block);
             guard.lock();
-            signal_sent = true;
+          }
+          if (failure && !failure_sent) {
+            const std::string error = message_of(failure);
+            ranks::send(0, ranks::Tag::kFailure, std::as_bytes(std::span(error)));
+            failure_sent = stopped = true;
+          }
+          while (std::optional<ranks::Message> message = ranks::poll()) {
+            if (message->tag == ranks::Tag::kStop) stopped = true;
+            if (message->tag != ranks::Tag::kAssign) continue;
+            const std::vector<std::int64_t> words = words_of(message->bytes);
+            for (std::size_t i = 0; i + 3 <= words.size(); i += 3) {
+              dealt.push_back({words[i], words[i + 1], words[i + 2]});
+            }
+            no_more = words.back() != 0;
+            asked = false;
+          }
+          if (stop_signal != 0) {
+            stopped = true;
+            if (!signal_sent) {  // rank 0 must know: it waits for the blocks it dealt
+              const std::int64_t signal = stop_signal.load();
+              guard.unlock();
+              ranks::send(0, ranks::Tag::kSignal, std::as_bytes(std::span(&signal, 1)));
+              guard.lock();
+              signal_sent = true;
+            }
+          }
+          if (stopped) dealt.clear();  // not started: recomputed on resume
+          if (!asked && !no_more && !stopped &&
+              static_cast<std::int64_t>(dealt.size()) + busy < in_hand) {
+            const std::int64_t wanted = in_hand - static_cast<std::int64_t>(dealt.size()) - busy;
+            ranks::send(0, ranks::Tag::kRequest, std::as_bytes(std::span(&wanted, 1)));
+            asked = true;
           }
         }
-        if (stopped) dealt.clear();  // not started: recomputed on resume
-        if (!asked && !no_more && !stopped &&
-            static_cast<std::int64_t>(dealt.size()) + busy < in_hand) {
-          const std::int64_t wanted = in_hand - static_cast<std::int64_t>(dealt.size()) - busy;
-          ranks::send(0, ranks::Tag::kRequest, std::as_bytes(std::span(&wanted, 1)));
-          asked = true;
+        if (!main_thread && !dealt.empty()) {
+          const BlockKey key = dealt.front();
+          dealt.pop_front();
+          ++busy;
+          guard.unlock();
+          std::vector<std::byte> block;
+          std::exception_ptr error;
+          try {
+            block = serialize_block(
+                key, simulate_block(points[static_cast<std::size_t>(key.point)], key), identity);
+          } catch (const BlockAbandoned&) {
+            // the run is stopping: recomputed on resume
+          } catch (...) {
+            error = std::current_exception();
+          }
+          guard.lock();
+          --busy;
+          if (block.empty() && !error) continue;
+          if (error && !failure) failure = error;
+          if (!error) outbox.push_back(std::move(block));
+          continue;
         }
-      }
-      if (!main_thread && !dealt.empty()) {
-        const BlockKey key = dealt.front();
-        dealt.pop_front();
-        ++busy;
+        const bool over = no_more || stopped;
+        if (over && !main_thread) break;
+        if (over && busy == 0 && outbox.empty() && (!failure || failure_sent)) {
+          ranks::send(0, ranks::Tag::kBye, {});
+          break;
+        }
         guard.unlock();
-        std::vector<std::byte> block;
-        std::exception_ptr error;
-        try {
-          block = serialize_block(
-              key, simulate_block(points[static_cast<std::size_t>(key.point)], key), identity);
-        } catch (const BlockAbandoned&) {
-          // the run is stopping: recomputed on resume
-        } catch (...) {
-          error = std::current_exception();
-        }
+        std::this_thread::sleep_for(main_thread ? kMessengerPause : 1ms);
         guard.lock();
-        --busy;
-        if (block.empty() && !error) continue;
-        if (error && !failure) failure = error;
-        if (!error) outbox.push_back(std::move(block));
-        continue;
       }
-      const bool over = no_more || stopped;
-      if (over && !main_thread) break;
-      if (over && busy == 0 && outbox.empty() && (!failure || failure_sent)) {
-        ranks::send(0, ranks::Tag::kBye, {});
+    };
+    while (true) {
+      try {
+        loop();
         break;
+      } catch (...) {
+        const std::unique_lock failing(lock);
+        if (!failure) failure = std::current_exception();
       }
-      guard.unlock();
-      std::this_thread::sleep_for(main_thread ? kMessengerPause : 1ms);
-      guard.lock();
     }
   }
   return {stop_signal.load(), 0.0};
