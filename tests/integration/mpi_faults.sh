@@ -10,7 +10,7 @@ mpi() { mpirun --allow-run-as-root --oversubscribe -np "$1" "${@:2}"; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 compare() { "$PYTHON" "$SMPSIM_SOURCE_DIR/tests/integration/compare_h5.py" "$@"; }
-args=(--patients 1600 --set technician.dots_per_session=400 --threads 1 --quiet)
+args=(--patients 960 --set technician.dots_per_session=400 --threads 1 --quiet)
 "$SMPSIM" run "${args[@]}" -o "$work/reference.h5"
 
 # The pid of rank $2 among the processes mpirun $1 started.
