@@ -19,7 +19,8 @@ from .plots import (DISTRIBUTION_OUTCOMES, DPI, EARLY_DAYS, OUTCOME_UNITS, SWEEP
                     TIMELINE_SERIES, plot_healing_timeline, plot_morris,
                     plot_outcome_distributions, plot_outcomes_vs_parameters, plot_region_dots,
                     plot_sobol_indices, write_standard_plots)
-from .result import STATISTICS, IncompleteResultError, Result, open_result, outcome_table
+from .result import (STATISTICS, IncompleteResultError, NotAnSmpsimResultError, Result, open_result,
+                     outcome_table)
 from .run import RunError, run
 from .trace import REPOSITORY, find_smpsim, read_trace, run_trace
 
@@ -30,7 +31,8 @@ __version__ = "1.1.0"
 __all__ = [
     "__version__",
     # the reader
-    "open_result", "Result", "IncompleteResultError", "outcome_table", "STATISTICS",
+    "open_result", "Result", "IncompleteResultError", "NotAnSmpsimResultError", "outcome_table",
+    "STATISTICS",
     # the standard plots
     "plot_healing_timeline", "plot_outcome_distributions", "plot_outcomes_vs_parameters",
     "plot_sobol_indices", "plot_morris", "plot_region_dots", "write_standard_plots",

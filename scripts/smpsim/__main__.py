@@ -6,7 +6,7 @@ plot that applies to the file into DIR and prints the path of each PNG, one per 
 import argparse
 
 from .plots import write_standard_plots
-from .result import IncompleteResultError, open_result, outcome_table
+from .result import IncompleteResultError, NotAnSmpsimResultError, open_result, outcome_table
 
 
 def _print_summary(result):
@@ -45,8 +45,16 @@ def main(argv=None, prog="python3 -m smpsim"):
                 for path in write_standard_plots(result, arguments.plots, arguments.patient,
                                                  arguments.smpsim):
                     print(path)
+    except NotAnSmpsimResultError as error:  # bad input
+        parser.exit(2, f"{prog.split()[-1].removesuffix('.py')}: {error}\n")
     except (IncompleteResultError, OSError, RuntimeError) as error:
         parser.exit(1, f"{prog.split()[-1].removesuffix('.py')}: {error}\n")
+    except (KeyError, ValueError) as error:
+        message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        parser.exit(1, f"{prog.split()[-1].removesuffix('.py')}: error: {message}\n")
+    except Exception as error:  # never a traceback: say what failed, on which file
+        parser.exit(1, f"{prog.split()[-1].removesuffix('.py')}: error: {arguments.output}: "
+                       f"{type(error).__name__}: {error}\n")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,14 @@ class IncompleteResultError(RuntimeError):
     """The file comes from a run that has not finished."""
 
 
+class NotAnSmpsimResultError(RuntimeError):
+    """The file is not an smpsim output file (not HDF5, or HDF5 without smpsim's layout)."""
+
+
+# What every smpsim output file has at its root (docs/interface.md).
+REQUIRED_ATTRIBUTES = ["format_version", "smpsim_version", "seed", "config", "complete", "n_points"]
+
+
 def open_result(path, allow_incomplete=False):
     """Opens an smpsim output file; refuses an unfinished run unless allow_incomplete."""
     return Result(path, allow_incomplete)
@@ -45,7 +53,23 @@ class Result:
                 f"{path} does not exist but {partial} does: the run has not finished. Finish it "
                 f"with `smpsim run ... --resume`, or read what is there with "
                 f"smpsim.open_result('{partial}', allow_incomplete=True).")
-        self._file = h5py.File(self.path, "r")
+        if not self.path.exists():
+            raise FileNotFoundError(f"{path}: no such file")
+        if self.path.is_dir():
+            raise NotAnSmpsimResultError(f"{path}: is a directory, not an smpsim output file")
+        try:
+            self._file = h5py.File(self.path, "r")
+        except OSError as error:
+            raise NotAnSmpsimResultError(
+                f"{path}: not an smpsim output file: not a readable HDF5 file ({error})") from None
+        missing = [name for name in REQUIRED_ATTRIBUTES if name not in self._file.attrs]
+        if missing or "points" not in self._file:
+            self._file.close()
+            what = ", ".join([f"attribute {name}" for name in missing] +
+                             ([] if missing or "points" in self._file else ["group /points"]))
+            if "points" not in self._file and missing:
+                what += ", group /points"
+            raise NotAnSmpsimResultError(f"{path}: not an smpsim output file (missing {what})")
         if not self.complete and not allow_incomplete:
             flag = self._attr("complete")
             self._file.close()
@@ -166,6 +190,12 @@ class Result:
         """A daily series at t = k + 0.5 days since session 1: long (patient_id, day, value) or
         wide (index patient_id, one column per day)."""
         group = self._point(point)
+        if "daily" not in self._file[group]:
+            raise KeyError(f"{self.path}: point {point} has no daily series: the run set "
+                           f"run.daily = false")
+        if name not in self._file[f"{group}/daily"]:
+            raise KeyError(f"{self.path}: no daily series {name!r}; the series are "
+                           f"{', '.join(self.daily_names(point))}")
         values = self._file[f"{group}/daily/{name}"][:]
         # An unfinished run may have written a batch's patients but not yet its daily rows.
         patient_ids = self._file[f"{group}/patients"]["patient_id"][:len(values)]

@@ -22,8 +22,9 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::uint32_t kBlockMagic = 0x42504D53;  // "SMPB"
-constexpr std::uint32_t kBlockVersion = 1;
-constexpr std::int64_t kCheckpointFormat = 1;
+constexpr std::uint32_t kBlockVersion = 2;         // 2: the run's identity in the header
+constexpr std::int64_t kCheckpointFormat =
+    2;  // 2: blocks of version 2, the identity in the manifest
 
 // FNV-1a, 64 bits: enough to catch a torn or corrupted file.
 std::uint64_t checksum(std::span<const std::byte> bytes) {
@@ -149,7 +150,7 @@ void write_file(const fs::path& path, std::span<const std::byte> bytes) {
     }
     written += static_cast<std::size_t>(n);
   }
-  if (::close(fd) != 0) {
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
     const int error = errno;
     ::unlink(path.c_str());
     throw IoError(path.string() + ": cannot write: " + std::strerror(error));
@@ -170,11 +171,17 @@ void write_atomically(const fs::path& path, std::span<const std::byte> bytes) {
 
 }  // namespace
 
-std::vector<std::byte> serialize_block(const BlockKey& key,
-                                       std::span<const PatientResult> patients) {
+std::uint64_t run_identity(const std::string& config_toml, std::uint64_t seed) {
+  const std::string text = without_threads(config_toml) + "\nseed=" + std::to_string(seed);
+  return checksum(std::as_bytes(std::span(text)));
+}
+
+std::vector<std::byte> serialize_block(const BlockKey& key, std::span<const PatientResult> patients,
+                                       std::uint64_t identity) {
   ByteWriter out;
   out.put(kBlockMagic);
   out.put(kBlockVersion);
+  out.put(identity);
   out.put(key.point);
   out.put(key.first);
   out.put(key.count);
@@ -191,14 +198,19 @@ std::vector<std::byte> serialize_block(const BlockKey& key,
 }
 
 std::vector<PatientResult> deserialize_block(std::span<const std::byte> bytes, BlockKey& key,
-                                             const std::string& source) {
+                                             const std::string& source, std::uint64_t* identity) {
   ByteReader in(bytes, source);
   if (in.get<std::uint32_t>() != kBlockMagic || in.get<std::uint32_t>() != kBlockVersion) {
     throw IoError(source + ": not an smpsim checkpoint block of this version");
   }
+  const auto stored_identity = in.get<std::uint64_t>();
+  if (identity) *identity = stored_identity;
   key.point = in.get<std::int64_t>();
   key.first = in.get<std::int64_t>();
   key.count = in.get<std::int64_t>();
+  if (key.count < 0 || key.count > static_cast<std::int64_t>(bytes.size())) {
+    throw IoError(source + ": corrupt checkpoint block (bad count)");
+  }
   std::vector<PatientResult> patients(static_cast<std::size_t>(key.count));
   std::vector<double> values;
   for (PatientResult& r : patients) {
@@ -229,36 +241,11 @@ bool Checkpoint::exists(const fs::path& directory) {
 
 Checkpoint::Checkpoint(fs::path directory, const std::string& config_toml, std::uint64_t seed,
                        bool resume)
-    : directory_(std::move(directory)) {
+    : directory_(std::move(directory)), identity_(run_identity(config_toml, seed)) {
   const fs::path manifest = manifest_of(directory_);
   std::error_code error;
+  if (resume) resume = open_manifest(manifest, config_toml, seed);
   if (resume) {
-    toml::table table;
-    try {
-      table = toml::parse_file(manifest.string());
-    } catch (const toml::parse_error& e) {
-      throw IoError(manifest.string() +
-                    ": unreadable checkpoint manifest: " + std::string(e.description()));
-    }
-    const auto format = table["format"].value<std::int64_t>();
-    const auto stored_seed = table["seed"].value<std::int64_t>();
-    const auto stored_config = table["config"].value<std::string>();
-    if (format != kCheckpointFormat || !stored_seed || !stored_config) {
-      throw IoError(manifest.string() + ": not a checkpoint this smpsim can resume");
-    }
-    if (static_cast<std::uint64_t>(*stored_seed) != seed) {
-      throw InputError("--resume: the checkpoint " + directory_.string() + " was made with seed " +
-                       std::to_string(*stored_seed) + ", this run has seed " +
-                       std::to_string(seed) +
-                       "; resume with the same seed or start over with "
-                       "--overwrite");
-    }
-    if (without_threads(*stored_config) != without_threads(config_toml)) {
-      throw InputError("--resume: the checkpoint " + directory_.string() +
-                       " was made with a different config:" +
-                       differences(without_threads(*stored_config), without_threads(config_toml)) +
-                       "\nresume with the same config or start over with --overwrite");
-    }
     // Temporary files are blocks a kill interrupted: not committed.
     for (const auto& entry : fs::directory_iterator(directory_)) {
       if (entry.path().extension() == ".tmp") fs::remove(entry.path(), error);
@@ -273,9 +260,53 @@ Checkpoint::Checkpoint(fs::path directory, const std::string& config_toml, std::
   std::ostringstream text;
   text << "# smpsim checkpoint: finished blocks of a run; `smpsim run ... --resume` continues it\n"
        << "format = " << kCheckpointFormat << "\nseed = " << static_cast<std::int64_t>(seed)
+       << "\nidentity = \"" << std::hex << identity_ << std::dec << "\""
        << "\nconfig = " << toml_quoted(config_toml) << "\n";
   const std::string written = text.str();
   write_atomically(manifest, std::as_bytes(std::span(written)));
+}
+
+// Reads the manifest of a checkpoint to resume. False: it is of another format or unreadable
+// (reported, not trusted: the run starts over). Throws InputError when its seed or config
+// differ from this run's.
+bool Checkpoint::open_manifest(const fs::path& manifest, const std::string& config_toml,
+                               std::uint64_t seed) const {
+  toml::table table;
+  try {
+    table = toml::parse_file(manifest.string());
+  } catch (const toml::parse_error& e) {
+    std::fprintf(stderr,
+                 "smpsim: %s: unreadable checkpoint manifest (%s); not trusted: starting over\n",
+                 manifest.c_str(), std::string(e.description()).c_str());
+    return false;
+  }
+  {
+    const auto format = table["format"].value<std::int64_t>();
+    const auto stored_seed = table["seed"].value<std::int64_t>();
+    const auto stored_config = table["config"].value<std::string>();
+    if (format != kCheckpointFormat || !stored_seed || !stored_config) {
+      std::fprintf(stderr,
+                   "smpsim: %s: a checkpoint of format %lld, not %lld (an older smpsim's, or "
+                   "damaged); not trusted: starting over\n",
+                   manifest.c_str(), static_cast<long long>(format.value_or(0)),
+                   static_cast<long long>(kCheckpointFormat));
+      return false;
+    }
+    if (static_cast<std::uint64_t>(*stored_seed) != seed) {
+      throw InputError("--resume: the checkpoint " + directory_.string() + " was made with seed " +
+                       std::to_string(*stored_seed) + ", this run has seed " +
+                       std::to_string(seed) +
+                       "; resume with the same seed or start over with "
+                       "--overwrite");
+    }
+    if (without_threads(*stored_config) != without_threads(config_toml)) {
+      throw InputError("--resume: the checkpoint " + directory_.string() +
+                       " was made with a different config:" +
+                       differences(without_threads(*stored_config), without_threads(config_toml)) +
+                       "\nresume with the same config or start over with --overwrite");
+    }
+  }
+  return true;
 }
 
 fs::path Checkpoint::file_of(const BlockKey& key) const {
@@ -310,6 +341,28 @@ std::vector<std::byte> Checkpoint::read(const BlockKey& key) const {
   std::vector<char> chars((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const auto* first = reinterpret_cast<const std::byte*>(chars.data());
   return {first, first + chars.size()};
+}
+
+std::vector<PatientResult> Checkpoint::read_checked(const BlockKey& key) const {
+  const std::string source = file_of(key).string();
+  BlockKey stored;
+  std::uint64_t identity = 0;
+  std::vector<PatientResult> patients = deserialize_block(read(key), stored, source, &identity);
+  if (identity != identity_) {
+    throw IoError(source + ": a block of another run (another config or seed)");
+  }
+  if (stored != key) {
+    throw IoError(source + ": holds point " + std::to_string(stored.point) + ", patients " +
+                  std::to_string(stored.first) + " to " +
+                  std::to_string(stored.first + stored.count - 1) +
+                  ", not the block its name says");
+  }
+  for (std::size_t i = 0; i < patients.size(); ++i) {
+    if (patients[i].patient.id != static_cast<std::uint64_t>(key.first) + i) {
+      throw IoError(source + ": patient ids out of sequence");
+    }
+  }
+  return patients;
 }
 
 void Checkpoint::remove() const {

@@ -1,5 +1,6 @@
 #include "smpsim/io/writer.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -319,6 +320,15 @@ void ResultWriter::finish() {
     throw IoError(partial_path() + ": cannot write: " + std::strerror(errno ? errno : EIO));
   }
   file_.close();
+  // On the disk before the name says complete.
+  const int fd = ::open(partial_path().c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    const int failure = errno;
+    if (fd >= 0) ::close(fd);
+    h5::write_attribute(h5::open_file(partial_path(), true), "complete", std::int32_t{0});
+    throw IoError(partial_path() + ": cannot write: " + std::strerror(failure));
+  }
+  ::close(fd);
   std::error_code error;
   std::filesystem::rename(partial_path(), path_, error);
   if (error) {

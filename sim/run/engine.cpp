@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <exception>
@@ -34,30 +35,18 @@ std::atomic<int> stop_signal{0};
 // core, and a request is answered within a millisecond.
 constexpr auto kMessengerPause = 500us;
 
+// How long rank 0, stopping, waits for the other ranks to say goodbye. A live rank answers
+// within one patient; a rank that died (SIGKILL, a crash) never will, and mpirun kills the
+// survivors a second after it noticed: rank 0 must have said how the run ended by then.
+constexpr auto kFarewellWait = 300ms;
+
 extern "C" void request_stop(int signal) {
   stop_signal.store(signal);
 }
 
-// SIGINT and SIGTERM (what a scheduler sends before killing) stop the run between blocks.
-class StopOnSignals {
- public:
-  StopOnSignals() {
-    stop_signal = 0;
-    struct sigaction action {};
-    action.sa_handler = request_stop;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, &previous_interrupt_);
-    sigaction(SIGTERM, &action, &previous_terminate_);
-  }
-  ~StopOnSignals() {
-    sigaction(SIGINT, &previous_interrupt_, nullptr);
-    sigaction(SIGTERM, &previous_terminate_, nullptr);
-  }
-
- private:
-  struct sigaction previous_interrupt_ {};
-  struct sigaction previous_terminate_ {};
-};
+void report_untrusted_block(const std::string& why) {
+  std::fprintf(stderr, "smpsim: %s; recomputing it\n", why.c_str());
+}
 
 std::vector<Outcomes> outcomes_of(const std::vector<PatientResult>& results) {
   std::vector<Outcomes> outcomes;
@@ -92,14 +81,40 @@ std::vector<std::int64_t> words_of(const std::vector<std::byte>& bytes) {
 
 }  // namespace
 
+StopOnSignals::StopOnSignals() {
+  stop_signal = 0;
+  struct sigaction action {};
+  action.sa_handler = request_stop;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, &previous_interrupt_);
+  sigaction(SIGTERM, &action, &previous_terminate_);
+}
+
+StopOnSignals::~StopOnSignals() {
+  sigaction(SIGINT, &previous_interrupt_, nullptr);
+  sigaction(SIGTERM, &previous_terminate_, nullptr);
+}
+
+int stop_requested() {
+  return stop_signal.load();
+}
+
+void request_stop_by(int signal) {
+  int none = 0;
+  stop_signal.compare_exchange_strong(none, signal);
+}
+
 std::vector<PatientResult> simulate_block(const Parameters& p, const BlockKey& key) {
   const PatientSampler sampler(p);
   const auto seed = static_cast<std::uint64_t>(p.run.seed);
   std::vector<PatientResult> results;
   results.reserve(static_cast<std::size_t>(key.count));
   for (std::int64_t id = key.first; id < key.first + key.count; ++id) {
+    if (stop_signal.load(std::memory_order_relaxed) != 0) throw BlockAbandoned();
     results.push_back(simulate_patient(p, sampler.sample(seed, static_cast<std::uint64_t>(id))));
   }
+  // Stopping: a block finished now would only be one more message for rank 0 to wait for.
+  if (stop_signal.load(std::memory_order_relaxed) != 0) throw BlockAbandoned();
   return results;
 }
 
@@ -126,8 +141,18 @@ class Coordinator {
   EngineRun run(int threads) {
 #pragma omp parallel num_threads(threads + (messenger_ ? 1 : 0))
     {
-      // Only the main thread calls MPI ("funneled").
-      work(omp_get_thread_num() == 0);
+      // Only the main thread calls MPI ("funneled"). No exception may leave the parallel region:
+      // a thread's failure is the run's, and the thread goes on serving until every one stops.
+      const bool main_thread = omp_get_thread_num() == 0;
+      while (true) {
+        try {
+          work(main_thread);
+          break;
+        } catch (...) {
+          const Guard guard(lock_);
+          fail(std::current_exception(), ranks::size() > 1 ? "rank 0: " : "");
+        }
+      }
     }
     if (failure_) {
       if (failed_rank_.empty()) std::rethrow_exception(failure_);
@@ -148,7 +173,10 @@ class Coordinator {
           main_thread && messenger_ ? std::nullopt : next_to_compute(guard);
       if (!key) {
         const bool over = schedule_.finished() || (stopping() && busy_ == 0);
-        if (over && (!main_thread || workers_running_ == 0)) break;
+        const bool farewells_over =
+            workers_running_ == 0 ||
+            (stop_sent_ && std::chrono::steady_clock::now() - stop_sent_at_ > kFarewellWait);
+        if (over && (!main_thread || farewells_over)) break;
         guard.unlock();
         std::this_thread::sleep_for(main_thread ? kMessengerPause : 1ms);
         guard.lock();
@@ -181,10 +209,16 @@ class Coordinator {
       const std::optional<BlockKey> key = schedule_.next();
       if (!key || !committed_.count(*key)) return key;
       guard.unlock();
-      BlockKey stored;
-      std::vector<Outcomes> outcomes = outcomes_of(
-          deserialize_block(checkpoint_.read(*key), stored, checkpoint_.directory().string()));
+      std::vector<Outcomes> outcomes;
+      bool trusted = true;
+      try {
+        outcomes = outcomes_of(checkpoint_.read_checked(*key));
+      } catch (const IoError& e) {
+        report_untrusted_block(e.what());
+        trusted = false;
+      }
       guard.lock();
+      if (!trusted) return key;
       complete(*key, std::move(outcomes));
     }
     return std::nullopt;
@@ -196,20 +230,24 @@ class Coordinator {
     guard.unlock();
     std::vector<Outcomes> outcomes;
     std::exception_ptr error;
+    bool abandoned = false;
     std::chrono::duration<double> committing{0};
     try {
       const std::vector<PatientResult> results =
           simulate_block(points_[static_cast<std::size_t>(key.point)], key);
       const auto start = std::chrono::steady_clock::now();
-      checkpoint_.commit(key, serialize_block(key, results));
+      checkpoint_.commit(key, serialize_block(key, results, checkpoint_.identity()));
       committing = std::chrono::steady_clock::now() - start;
       outcomes = outcomes_of(results);
+    } catch (const BlockAbandoned&) {
+      abandoned = true;
     } catch (...) {
       error = std::current_exception();
     }
     guard.lock();
     --busy_;
     checkpoint_seconds_ += committing.count();
+    if (abandoned) return;  // the run is stopping: recomputed on resume
     if (!error) {
       complete(key, std::move(outcomes));
     } else {
@@ -223,6 +261,7 @@ class Coordinator {
     if (stopping() && !stop_sent_) {
       for (int r = 1; r < ranks::size(); ++r) ranks::send(r, ranks::Tag::kStop, {});
       stop_sent_ = true;
+      stop_sent_at_ = std::chrono::steady_clock::now();
     }
     deal(guard);
   }
@@ -235,8 +274,13 @@ class Coordinator {
       case ranks::Tag::kResult: {
         guard.unlock();  // decoding and committing need nothing the lock guards
         BlockKey key;
+        std::uint64_t identity = 0;
+        const std::string source = "rank " + std::to_string(message.source);
         const std::vector<PatientResult> results =
-            deserialize_block(message.bytes, key, "rank " + std::to_string(message.source));
+            deserialize_block(message.bytes, key, source, &identity);
+        if (identity != checkpoint_.identity()) {
+          throw IoError(source + ": sent a block of another run (another config or seed)");
+        }
         const auto start = std::chrono::steady_clock::now();
         checkpoint_.commit(key, message.bytes);
         const std::chrono::duration<double> spent = std::chrono::steady_clock::now() - start;
@@ -252,6 +296,9 @@ class Coordinator {
         break;
       case ranks::Tag::kBye:
         --workers_running_;
+        break;
+      case ranks::Tag::kSignal:  // another rank was signalled: every rank stops
+        request_stop_by(static_cast<int>(words_of(message.bytes).at(0)));
         break;
       default:
         break;
@@ -276,7 +323,6 @@ class Coordinator {
     }
   }
 
-  const StopOnSignals stop_on_signals_;
   const std::vector<Parameters>& points_;
   Schedule& schedule_;
   const Checkpoint& checkpoint_;
@@ -289,6 +335,7 @@ class Coordinator {
   int workers_running_;
   const bool messenger_;
   bool stop_sent_ = false;
+  std::chrono::steady_clock::time_point stop_sent_at_;
   double checkpoint_seconds_ = 0;
   std::deque<std::pair<int, std::int64_t>> waiting_requests_;  // (rank, blocks wanted)
 };
@@ -301,82 +348,106 @@ EngineRun coordinate_blocks(const std::vector<Parameters>& points, Schedule& sch
   return Coordinator(points, schedule, checkpoint, committed, progress).run(threads);
 }
 
-EngineRun compute_dealt_blocks(const std::vector<Parameters>& points, int threads) {
-  const StopOnSignals stop_on_signals;
+EngineRun compute_dealt_blocks(const std::vector<Parameters>& points, int threads,
+                               std::uint64_t identity) {
   std::mutex lock;  // guards everything below
   std::deque<BlockKey> dealt;
   std::deque<std::vector<std::byte>> outbox;  // finished blocks for rank 0
   std::exception_ptr failure;
   std::int64_t busy = 0;
-  bool asked = false, no_more = false, stopped = false, failure_sent = false;
+  bool asked = false, no_more = false, stopped = false, failure_sent = false, signal_sent = false;
   // Keep this many blocks in hand, so the rank never waits for rank 0 between two blocks.
   const std::int64_t in_hand = 2 * static_cast<std::int64_t>(threads);
 
 #pragma omp parallel num_threads(threads + 1)
   {
     const bool main_thread = omp_get_thread_num() == 0;  // the messenger
-    std::unique_lock guard(lock);
-    while (true) {
-      if (main_thread) {
-        while (!outbox.empty()) {
-          const std::vector<std::byte> block = std::move(outbox.front());
-          outbox.pop_front();
-          guard.unlock();
-          ranks::send(0, ranks::Tag::kResult, block);
-          guard.lock();
-        }
-        if (failure && !failure_sent) {
-          const std::string error = message_of(failure);
-          ranks::send(0, ranks::Tag::kFailure, std::as_bytes(std::span(error)));
-          failure_sent = stopped = true;
-        }
-        while (std::optional<ranks::Message> message = ranks::poll()) {
-          if (message->tag == ranks::Tag::kStop) stopped = true;
-          if (message->tag != ranks::Tag::kAssign) continue;
-          const std::vector<std::int64_t> words = words_of(message->bytes);
-          for (std::size_t i = 0; i + 3 <= words.size(); i += 3) {
-            dealt.push_back({words[i], words[i + 1], words[i + 2]});
+    // No exception may leave the parallel region: it becomes this rank's failure, sent to rank 0.
+    const auto loop = [&] {
+      std::unique_lock guard(lock);
+      while (true) {
+        if (main_thread) {
+          while (!outbox.empty()) {
+            const std::vector<std::byte> block = std::move(outbox.front());
+            outbox.pop_front();
+            guard.unlock();
+            ranks::send(0, ranks::Tag::kResult, block);
+            guard.lock();
           }
-          no_more = words.back() != 0;
-          asked = false;
+          if (failure && !failure_sent) {
+            const std::string error = message_of(failure);
+            ranks::send(0, ranks::Tag::kFailure, std::as_bytes(std::span(error)));
+            failure_sent = stopped = true;
+          }
+          while (std::optional<ranks::Message> message = ranks::poll()) {
+            if (message->tag == ranks::Tag::kStop) stopped = true;
+            if (message->tag != ranks::Tag::kAssign) continue;
+            const std::vector<std::int64_t> words = words_of(message->bytes);
+            for (std::size_t i = 0; i + 3 <= words.size(); i += 3) {
+              dealt.push_back({words[i], words[i + 1], words[i + 2]});
+            }
+            no_more = words.back() != 0;
+            asked = false;
+          }
+          if (stop_signal != 0) {
+            stopped = true;
+            if (!signal_sent) {  // rank 0 must know: it waits for the blocks it dealt
+              const std::int64_t signal = stop_signal.load();
+              guard.unlock();
+              ranks::send(0, ranks::Tag::kSignal, std::as_bytes(std::span(&signal, 1)));
+              guard.lock();
+              signal_sent = true;
+            }
+          }
+          if (stopped) dealt.clear();  // not started: recomputed on resume
+          if (!asked && !no_more && !stopped &&
+              static_cast<std::int64_t>(dealt.size()) + busy < in_hand) {
+            const std::int64_t wanted = in_hand - static_cast<std::int64_t>(dealt.size()) - busy;
+            ranks::send(0, ranks::Tag::kRequest, std::as_bytes(std::span(&wanted, 1)));
+            asked = true;
+          }
         }
-        if (stop_signal != 0) stopped = true;
-        if (stopped) dealt.clear();  // not started: recomputed on resume
-        if (!asked && !no_more && !stopped &&
-            static_cast<std::int64_t>(dealt.size()) + busy < in_hand) {
-          const std::int64_t wanted = in_hand - static_cast<std::int64_t>(dealt.size()) - busy;
-          ranks::send(0, ranks::Tag::kRequest, std::as_bytes(std::span(&wanted, 1)));
-          asked = true;
+        if (!main_thread && !dealt.empty()) {
+          const BlockKey key = dealt.front();
+          dealt.pop_front();
+          ++busy;
+          guard.unlock();
+          std::vector<std::byte> block;
+          std::exception_ptr error;
+          try {
+            block = serialize_block(
+                key, simulate_block(points[static_cast<std::size_t>(key.point)], key), identity);
+          } catch (const BlockAbandoned&) {
+            // the run is stopping: recomputed on resume
+          } catch (...) {
+            error = std::current_exception();
+          }
+          guard.lock();
+          --busy;
+          if (block.empty() && !error) continue;
+          if (error && !failure) failure = error;
+          if (!error) outbox.push_back(std::move(block));
+          continue;
         }
-      }
-      if (!main_thread && !dealt.empty()) {
-        const BlockKey key = dealt.front();
-        dealt.pop_front();
-        ++busy;
+        const bool over = no_more || stopped;
+        if (over && !main_thread) break;
+        if (over && busy == 0 && outbox.empty() && (!failure || failure_sent)) {
+          ranks::send(0, ranks::Tag::kBye, {});
+          break;
+        }
         guard.unlock();
-        std::vector<std::byte> block;
-        std::exception_ptr error;
-        try {
-          block = serialize_block(key,
-                                  simulate_block(points[static_cast<std::size_t>(key.point)], key));
-        } catch (...) {
-          error = std::current_exception();
-        }
+        std::this_thread::sleep_for(main_thread ? kMessengerPause : 1ms);
         guard.lock();
-        --busy;
-        if (error && !failure) failure = error;
-        if (!error) outbox.push_back(std::move(block));
-        continue;
       }
-      const bool over = no_more || stopped;
-      if (over && !main_thread) break;
-      if (over && busy == 0 && outbox.empty() && (!failure || failure_sent)) {
-        ranks::send(0, ranks::Tag::kBye, {});
+    };
+    while (true) {
+      try {
+        loop();
         break;
+      } catch (...) {
+        const std::unique_lock failing(lock);
+        if (!failure) failure = std::current_exception();
       }
-      guard.unlock();
-      std::this_thread::sleep_for(main_thread ? kMessengerPause : 1ms);
-      guard.lock();
     }
   }
   return {stop_signal.load(), 0.0};

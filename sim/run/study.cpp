@@ -9,6 +9,7 @@
 #include <set>
 
 #include "smpsim/io/checkpoint.h"
+#include "smpsim/io/run_lock.h"
 #include "smpsim/model/error.h"
 #include "smpsim/run/engine.h"
 #include "smpsim/run/progress.h"
@@ -24,6 +25,15 @@ namespace fs = std::filesystem;
 
 // What rank 0 tells the other ranks before the blocks: go (0), an exit status, or this.
 constexpr std::int64_t kNothingToDo = 3;
+
+// A signal arrived during the assembly: the file is not given its name; the checkpoint stays.
+struct AssemblyStopped {
+  int signal;
+};
+
+void stop_if_asked() {
+  if (const int signal = stop_requested()) throw AssemblyStopped{signal};
+}
 
 // Paired differences of every point from its baseline, patient by patient, on common random
 // numbers: each point's <outcome>_diff_mean and _diff_sem, and its rows of /effects.
@@ -145,9 +155,8 @@ void assemble(const Parameters& base, const std::vector<Parameters>& points,
     writer.begin_point(point, plan.keys, plan.values[k],
                        p.run.daily ? static_cast<std::size_t>(p.protocol.horizon_days + 1) : 0);
     for (const BlockKey& key : schedule.blocks_of(point)) {
-      BlockKey stored;
-      writer.append(
-          deserialize_block(checkpoint.read(key), stored, checkpoint.directory().string()));
+      stop_if_asked();
+      writer.append(checkpoint.read_checked(key));
     }
     writer.end_point();
     PointSummary summary = summarise(writer.read_outcomes(point), max_sessions);
@@ -163,6 +172,7 @@ void assemble(const Parameters& base, const std::vector<Parameters>& points,
   if (plan.method == "sobol") result.sensitivity = sobol_table(base, plan, result.points);
   if (plan.method == "morris") result.sensitivity = morris_table(base, plan, result.points, writer);
   if (!result.sensitivity.rows.empty()) writer.write_sensitivity(result.sensitivity);
+  stop_if_asked();
   writer.finish();
 }
 
@@ -192,7 +202,10 @@ class Study {
     } else if (go != 0) {
       result_.end = StudyEnd::kFailedElsewhere;
     } else {
-      end_by(smpsim::compute_dealt_blocks(points_, result_.threads).stopped_by);
+      end_by(smpsim::compute_dealt_blocks(
+                 points_, result_.threads,
+                 run_identity(to_toml(base_), static_cast<std::uint64_t>(base_.run.seed)))
+                 .stopped_by);
     }
     return std::move(result_);
   }
@@ -208,7 +221,22 @@ class Study {
     info_.sweep_method = base_.sweep.method;
 
     const fs::path checkpoint_path = checkpoint_directory(options_.output);
-    std::error_code error;
+    try {
+      // One run per output, before anything else is looked at.
+      try {
+        lock_.emplace(options_.output);
+      } catch (const IoError&) {
+        check_output_path(options_.output, true);  // a missing or read-only directory, said so
+        throw;
+      }
+    } catch (const InputError&) {
+      ranks::broadcast(kExitBadInput);
+      throw;
+    } catch (...) {
+      ranks::broadcast(kExitRuntimeFailure);
+      throw;
+    }
+    // A folder without a manifest holds nothing committed: it is treated as empty.
     const bool resumable = options_.resume && Checkpoint::exists(checkpoint_path);
     try {
       if (options_.resume && !resumable && is_complete_output(options_.output)) {
@@ -217,7 +245,7 @@ class Study {
         return false;
       }
       check_output_path(options_.output, options_.overwrite || resumable);
-      if (!options_.overwrite && !resumable && fs::exists(checkpoint_path, error)) {
+      if (!options_.overwrite && !resumable && Checkpoint::exists(checkpoint_path)) {
         throw InputError(checkpoint_path.string() +
                          ": an interrupted run left this checkpoint; "
                          "continue it with --resume, or start over with --overwrite");
@@ -257,10 +285,16 @@ class Study {
     return result_.end == StudyEnd::kComplete;
   }
 
-  // Writes the file from the checkpoint, gives it its name and removes the checkpoint.
+  // Writes the file from the checkpoint, gives it its name and removes the checkpoint. A signal
+  // meanwhile stops it before the file is named, with the checkpoint kept.
   void assemble_file() {
     const auto assembling = std::chrono::steady_clock::now();
-    assemble(base_, points_, *schedule_, *checkpoint_, info_, options_.output, result_);
+    try {
+      assemble(base_, points_, *schedule_, *checkpoint_, info_, options_.output, result_);
+    } catch (const AssemblyStopped& stopped) {
+      end_by(stopped.signal);
+      return;
+    }
     checkpoint_->remove();
     result_.timings.assemble = seconds_since(assembling);
   }
@@ -286,6 +320,7 @@ class Study {
   StudyResult result_;
   std::vector<Parameters> points_;
   RunInfo info_;
+  std::optional<RunLock> lock_;  // rank 0: held for the whole run
   std::optional<Checkpoint> checkpoint_;
   std::set<BlockKey> committed_;
   std::optional<Schedule> schedule_;  // made once the points are
@@ -294,6 +329,7 @@ class Study {
 }  // namespace
 
 StudyResult run_study(const Parameters& base, const StudyOptions& options) {
+  const StopOnSignals stop_on_signals;  // from the start to the file's name
   Study study(base, options);
   if (!ranks::coordinator()) return study.compute_dealt_blocks();
   if (!study.open_checkpoint()) return study.finish();

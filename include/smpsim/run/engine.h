@@ -1,6 +1,8 @@
 #pragma once
 
+#include <csignal>
 #include <set>
+#include <stdexcept>
 #include <vector>
 
 #include "smpsim/config/config.h"
@@ -22,21 +24,51 @@ struct EngineRun {
   double checkpoint_seconds = 0;  // thread-seconds serializing and committing blocks
 };
 
+// SIGINT and SIGTERM (what a scheduler sends before killing) ask the run to stop, for as long as
+// this lives (a whole study: the blocks and the assembly): blocks in flight are abandoned within
+// one patient, committed blocks are kept, and the assembly stops before the file is named.
+class StopOnSignals {
+ public:
+  StopOnSignals();
+  ~StopOnSignals();
+  StopOnSignals(const StopOnSignals&) = delete;
+  StopOnSignals& operator=(const StopOnSignals&) = delete;
+
+ private:
+  struct sigaction previous_interrupt_ {};
+  struct sigaction previous_terminate_ {};
+};
+
+// The signal that asked the run to stop, or 0; request_stop(s) asks as a signal would (under
+// MPI, when another rank was signalled).
+int stop_requested();
+void request_stop_by(int signal);
+
+// A block given up half-way because the run is stopping: not a failure, and not committed.
+struct BlockAbandoned : std::runtime_error {
+  BlockAbandoned() : std::runtime_error("block abandoned: the run is stopping") {}
+};
+
 // The threads a run uses: run.threads, or every core when it is 0.
 int resolve_threads(std::int64_t requested);
 
 // The patients of a block, key.first .. key.first + key.count - 1, of the point whose parameters
-// are `p`: the unit of work every thread and rank computes.
+// are `p`: the unit of work every thread and rank computes. Throws BlockAbandoned when a stop is
+// requested meanwhile.
 std::vector<PatientResult> simulate_block(const Parameters& p, const BlockKey& key);
 
 // Rank 0: runs the schedule to its end (or a stop), committing blocks to the checkpoint;
-// blocks in `committed` are read back instead of computed. Throws the first failure of any rank,
+// blocks in `committed` are read back instead of computed, once checked (Checkpoint::
+// read_checked): one that fails the check is reported on stderr, by its file, and recomputed.
+// A signal to any rank stops every rank. Throws the first failure of any rank or thread,
 // naming the rank.
 EngineRun coordinate_blocks(const std::vector<Parameters>& points, Schedule& schedule,
                             const Checkpoint& checkpoint, const std::set<BlockKey>& committed,
                             int threads, Progress& progress);
 
-// Other ranks: computes the blocks rank 0 deals until it says the schedule is done.
-EngineRun compute_dealt_blocks(const std::vector<Parameters>& points, int threads);
+// Other ranks: computes the blocks rank 0 deals until it says the schedule is done; each block
+// carries the run's `identity`. A signal to this rank is passed on to rank 0, which stops all.
+EngineRun compute_dealt_blocks(const std::vector<Parameters>& points, int threads,
+                               std::uint64_t identity);
 
 }  // namespace smpsim

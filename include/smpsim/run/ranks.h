@@ -35,6 +35,7 @@ enum class Tag : int {
   kBye = 4,      // worker -> 0: no more messages from this rank
   kAssign = 5,   // 0 -> worker: blocks as int64 (point, first, count) triples, then a done flag
   kStop = 6,     // 0 -> worker: stop after the current blocks
+  kSignal = 7,   // worker -> 0: int64 signal this rank received; rank 0 stops every rank
 };
 
 struct Message {
