@@ -112,10 +112,16 @@ void validate_convergence(const Parameters& p) {
   const ConvergenceSpec& c = p.convergence;
   std::vector<std::string> names;
   for (const OutcomeInfo& outcome : kOutcomes) names.emplace_back(outcome.name);
-  for (const std::string& outcome : c.outcomes) {
+  for (std::size_t i = 0; i < c.outcomes.size(); ++i) {
+    const std::string& outcome = c.outcomes[i];
     if (std::find(names.begin(), names.end(), outcome) == names.end()) {
       const std::string hint = did_you_mean(outcome, names);
       throw InputError("convergence.outcomes: unknown outcome " + in_quotes(outcome) + hint);
+    }
+    // A set: an outcome listed twice would be a second, identical target.
+    if (std::find(c.outcomes.begin(), c.outcomes.begin() + i, outcome) != c.outcomes.begin() + i) {
+      throw InputError("convergence.outcomes: " + in_quotes(outcome) +
+                       " is listed twice; each outcome once");
     }
   }
   if (!c.enabled()) {
