@@ -57,7 +57,9 @@ def main():
             lines = sum(1 for _ in source)
         if lines > MAX_LINES:
             problems.append(f"{path}: {lines} lines, over {MAX_LINES}")
-    shared = subprocess.run(["git", "grep", "-n", r"\.\./shared", "--", "."], cwd=ROOT,
+    # This file names ../shared to forbid it: it is no reference.
+    shared = subprocess.run(["git", "grep", "-n", r"\.\./shared", "--", ".",
+                             ":!tests/integration/layers.py"], cwd=ROOT,
                             capture_output=True, text=True).stdout
     problems += [f"refers to ../shared: {line}" for line in shared.splitlines()]
     for problem in problems:

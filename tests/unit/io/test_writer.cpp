@@ -92,7 +92,7 @@ TEST_CASE("an existing result is never replaced without --overwrite", "[writer]"
   CHECK(content == "precious");
 }
 
-TEST_CASE("--overwrite replaces an smpsim output, and a .partial only of ours", "[writer]") {
+TEST_CASE("overwriting replaces an smpsim output, and a .partial only of ours", "[writer]") {
   Parameters p = default_parameters();
   const std::string path = temporary_path("ours.h5");
   fs::remove(path);
