@@ -31,17 +31,18 @@ build="$root/build-fuzz"
 fuzz="$root/tests/fuzz"
 half=$(( seconds / 2 > 0 ? seconds / 2 : 1 ))
 
-# fuzz_target NAME BINARY KEPT_CORPUS REGRESSIONS [SEED_DIRS...]: runs one target for $half s.
+# fuzz_target NAME BINARY TIMEOUT KEPT_CORPUS REGRESSIONS [SEED_DIRS...]: runs one target for
+# $half s, TIMEOUT s at most per input.
 failed=false
 fuzz_target() {
-  local name="$1" binary="$2" kept="$3" regressions="$4"
-  shift 4
+  local name="$1" binary="$2" timeout="$3" kept="$4" regressions="$5"
+  shift 5
   local work="$build/$name" log="$build/fuzz_$name.log" status=0
   mkdir -p "$work/corpus" "$work/findings" "$regressions"
   rm -f "$work"/findings/*
   # One process, inputs up to 8 KiB, 10 s and 2 GiB per input; a sweep of many points is only
   # validated, not planned (fuzz_config.cpp), so larger inputs are the fuzzer's own waste.
-  (cd "$build" && "./$binary" -max_total_time="$half" -max_len=8192 -timeout=10 \
+  (cd "$build" && "./$binary" -max_total_time="$half" -max_len=8192 -timeout="$timeout" \
      -rss_limit_mb=2048 -dict="$fuzz/config.dict" -artifact_prefix="$work/findings/" \
      -print_final_stats=1 "$work/corpus" "$kept" "$regressions" "$@") >"$log" 2>&1 || status=$?
   echo "fuzz: target $name ($half s):"
@@ -71,7 +72,7 @@ fuzz_target() {
     # Keeps the smallest inputs that together reach all the coverage of the old and new corpus.
     local merged="$work/merged"
     rm -rf "$merged" && mkdir -p "$merged"
-    (cd "$build" && "./$binary" -merge=1 -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+    (cd "$build" && "./$binary" -merge=1 -max_len=8192 -timeout="$timeout" -rss_limit_mb=2048 \
        "$merged" "$kept" "$work/corpus") >"$work/merge.log" 2>&1
     rm -f "$kept"/*
     cp "$merged"/* "$kept/"
@@ -79,8 +80,10 @@ fuzz_target() {
   fi
 }
 
-fuzz_target config smpsim_fuzz_config "$fuzz/corpus" "$fuzz/regressions" "$root/configs" \
+fuzz_target config smpsim_fuzz_config 10 "$fuzz/corpus" "$fuzz/regressions" "$root/configs" \
   "$root/tests/bad_inputs"
-fuzz_target cli smpsim_fuzz_cli "$fuzz/cli_corpus" "$fuzz/cli_regressions"
+# `check` plans and validates every point of a sweep (up to 10^6 are valid, a few seconds in
+# Release and many times that under ASan), so the command-line target allows 30 s an input.
+fuzz_target cli smpsim_fuzz_cli 30 "$fuzz/cli_corpus" "$fuzz/cli_regressions"
 if $failed; then exit 1; fi
 echo "fuzz: no findings in $seconds s"
