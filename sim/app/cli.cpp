@@ -3,15 +3,18 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
 #include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "smpsim/config/config.h"
@@ -62,7 +65,24 @@ struct TraceOptions {
   ConfigOptions config;
   std::int64_t patient = 0;
   std::int64_t point = 0;
+  bool any_patient = false;
 };
+
+// Flushes stdout (both the C and the C++ stream) and throws IoError when anything written to it
+// was lost (a full disk, a closed pipe, /dev/full): output that matters is never dropped silently.
+void check_stdout(const std::string& what) {
+  errno = 0;
+  std::cout.flush();
+  const bool cpp_failed = !std::cout;
+  int error = errno;
+  const bool c_failed = std::fflush(stdout) != 0 || std::ferror(stdout);
+  if (!error) error = errno;
+  if (cpp_failed || c_failed) {
+    if (!error) error = EIO;  // the stream failed earlier, its errno since overwritten
+    throw IoError("stdout: cannot write " + what +
+                  (error ? std::string(": ") + std::strerror(error) : std::string()));
+  }
+}
 
 // A whole number within [low, high], with a message that says which of the two it is not.
 CLI::Validator whole_number(std::int64_t low, std::int64_t high) {
@@ -80,6 +100,36 @@ CLI::Validator whole_number(std::int64_t low, std::int64_t high) {
         return {};
       },
       "INT in [" + std::to_string(low) + ", " + std::to_string(high) + "]");
+}
+
+// Refuses (exit 2) a run whose patients in flight would not fit in the machine's memory: each
+// thread holds one patient, whose scalp keeps every session's dots and each dot's packets.
+// Per dot ~150 bytes and per packet ~90 (measured: peak RSS of 1 patient x 1 thread at 20,000
+// to 80,000 dots x 4 sessions and 8 to 32 packets, 2026-12-02), plus ~64 MB for the rest.
+void check_memory(const Parameters& parameters, std::int64_t threads) {
+  const double dots = static_cast<double>(parameters.technician.dots_per_session) *
+                      static_cast<double>(parameters.protocol.max_sessions);
+  const double per_patient =
+      dots * (150.0 + 90.0 * static_cast<double>(parameters.kinetics.packets_per_dot));
+  const double estimate =
+      64e6 + per_patient * static_cast<double>(std::max<std::int64_t>(threads, 1));
+  const long pages = ::sysconf(_SC_PHYS_PAGES);
+  const long page_size = ::sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page_size <= 0) return;
+  const double memory = static_cast<double>(pages) * static_cast<double>(page_size);
+  if (estimate > memory) {
+    char text[320];
+    std::snprintf(text, sizeof text,
+                  "technician.dots_per_session: the run would need about %.1f GB (%lld dots x %lld "
+                  "sessions x %lld packets, %.2f GB a patient, x %lld threads), more than this "
+                  "machine's %.1f GB; lower technician.dots_per_session, kinetics.packets_per_dot "
+                  "or --threads",
+                  estimate / 1e9, static_cast<long long>(parameters.technician.dots_per_session),
+                  static_cast<long long>(parameters.protocol.max_sessions),
+                  static_cast<long long>(parameters.kinetics.packets_per_dot), per_patient / 1e9,
+                  static_cast<long long>(std::max<std::int64_t>(threads, 1)), memory / 1e9);
+    throw InputError(text);
+  }
 }
 
 std::string default_output(const ConfigLoader& loader) {
@@ -210,12 +260,22 @@ int run_simulation(const RunOptions& options) {
   if (options.threads) loader.apply_override("run.threads=" + std::to_string(*options.threads));
   const Parameters parameters = loader.finish();
 
+  check_memory(parameters, parameters.run.threads > 0
+                               ? parameters.run.threads
+                               : static_cast<std::int64_t>(std::thread::hardware_concurrency()));
   StudyOptions study;
+  if (options.output && options.output->empty()) {
+    throw InputError("-o: the output path is empty; name a file, e.g. -o out/run.h5");
+  }
   study.output = options.output.value_or(parameters.run.output);
   if (study.output.empty()) {
     study.output = default_output(loader);
     std::filesystem::create_directories(std::filesystem::path(study.output).parent_path());
   }
+  // Inputs are sacred: no --overwrite makes the output the config (or a link to it).
+  std::vector<std::string> inputs;
+  if (options.config.path) inputs.push_back(*options.config.path);
+  check_output_not_input(study.output, inputs);
   study.overwrite = options.overwrite;
   study.resume = options.resume;
   study.progress = !options.quiet && ::isatty(STDERR_FILENO);
@@ -249,7 +309,10 @@ int run_simulation(const RunOptions& options) {
       return kExitRuntimeFailure;
   }
   if (!ranks::coordinator()) return kExitDone;
-  if (!options.quiet) print_summary(result, study.output);
+  if (!options.quiet) {
+    print_summary(result, study.output);
+    check_stdout("the run's summary (the run itself is complete in " + study.output + ")");
+  }
   if (const char* timings = std::getenv("SMPSIM_TIMINGS");
       timings && *timings && std::string(timings) != "0") {
     const StudyResult::Timings& t = result.timings;
@@ -320,6 +383,7 @@ int check_config(const ConfigOptions& options, bool explain, bool estimate) {
             << (options.path ? " of " + *options.path : std::string(" (built-in defaults)")) << "\n"
             << planned_points(plan) << (estimate ? estimated_cost(parameters, plan) : "")
             << to_toml(parameters, explain);
+  check_stdout("the resolved config");
   return kExitDone;
 }
 
@@ -333,12 +397,25 @@ int trace_patient(const TraceOptions& options) {
   }
   const Parameters parameters =
       point_parameters(base, plan, static_cast<std::size_t>(options.point));
+  // The cohort is run.patients (convergence.max_patients in a convergence study); a patient
+  // beyond it is no patient of the run, and traced only on request.
+  const std::int64_t cohort = parameters.convergence.enabled() ? parameters.convergence.max_patients
+                                                               : parameters.run.patients;
+  if (options.patient >= cohort && !options.any_patient) {
+    throw InputError(
+        "--patient " + std::to_string(options.patient) + ": the cohort is " +
+        std::to_string(cohort) + " patients (0 to " + std::to_string(cohort - 1) + ", " +
+        (parameters.convergence.enabled() ? "convergence.max_patients" : "run.patients") +
+        "); pass --any-patient to trace a patient outside it");
+  }
+  check_memory(parameters, 1);
   const PatientSampler sampler(parameters);
   const Patient patient = sampler.sample(static_cast<std::uint64_t>(parameters.run.seed),
                                          static_cast<std::uint64_t>(options.patient));
   EventLog log;
   simulate_patient(parameters, patient, &log);
   write_trace_csv(log, std::cout);
+  check_stdout("the trace");
   return kExitDone;
 }
 
@@ -385,6 +462,8 @@ int run_command_line(int argc, char** argv) {
       ->check(whole_number(0, 0xFFFFFFFF));
   trace_command->add_option("--point", trace.point, "sweep point")
       ->check(whole_number(0, std::numeric_limits<std::int64_t>::max()));
+  trace_command->add_flag("--any-patient", trace.any_patient,
+                          "allow a patient id outside the cohort (>= run.patients)");
 
   for (int i = 0; i < argc; ++i) {
     const std::string word = argv[i];

@@ -47,7 +47,21 @@ std::vector<std::string> writable_keys(const Parameters& parameters) {
 }  // namespace
 
 std::string unknown_key_message(std::string_view key, const Parameters& parameters) {
-  return "unknown key " + in_quotes(key) + did_you_mean(key, writable_keys(parameters));
+  // A section (or a distribution) given where a key of it belongs: name one of its keys.
+  const std::string prefix = std::string(key) + ".";
+  for (const std::string& name : writable_keys(parameters)) {
+    if (name.starts_with(prefix)) {
+      return in_quotes(key) + " is a section; did you mean " + in_quotes(name + " = ...") +
+             "? (set its keys one by one)";
+    }
+  }
+  // A dotted key is a key, not a section: suggest sections only for a bare word.
+  std::vector<std::string> candidates = writable_keys(parameters);
+  if (key.find('.') != std::string_view::npos) {
+    std::erase_if(candidates,
+                  [](const std::string& name) { return name.find('.') == std::string::npos; });
+  }
+  return "unknown key " + in_quotes(key) + did_you_mean(key, candidates);
 }
 
 double get_number(const Parameters& parameters, std::string_view key) {

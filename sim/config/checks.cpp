@@ -54,6 +54,35 @@ void check_distribution(const Distribution& d, const Bounds& support, const std:
   if (std::string reason = d.invalid_reason(); !reason.empty()) {
     fail(where, key, kind_name(d.kind()).data() + std::string(" distribution: ") + reason);
   }
+  // What Boost cannot sample (a gamma whose shape or scale underflows to 0, a beta of huge
+  // parameters) and what the model cannot compute with: values beyond 1e15 in magnitude
+  // overflow the model's sums and products to inf or NaN (a lognormal pigment of median 1e308
+  // gave an infinite `retained`). The supports of gamma and lognormal keys are unbounded, so the
+  // bound is on the distribution's quantiles rather than in the key table's ranges.
+  constexpr double kTail = 1e-12;
+  constexpr double kComputable = 1e15;
+  try {
+    for (const double p : {kTail, 0.5, 1 - kTail}) {
+      const double x = d.quantile(p, 1 - p);
+      if (!std::isfinite(x) || std::abs(x) > kComputable) {
+        fail(where, key,
+             "a " + std::string(kind_name(d.kind())) +
+                 " distribution with these fields takes "
+                 "values up to " +
+                 format_short(x) + " in magnitude (its quantile at " + format_short(p) +
+                 "); the model computes with values of at most " + format_short(kComputable));
+      }
+    }
+    if (!std::isfinite(d.mean()) || !std::isfinite(d.variance())) {
+      fail(where, key, "a distribution whose mean or variance is not finite");
+    }
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& e) {
+    fail(where, key,
+         "cannot be sampled with these fields (" + std::string(e.what()) +
+             "); choose fields of moderate magnitude");
+  }
   // The distribution's support must lie within the key's valid values.
   const bool open_low = d.kind() == DistributionKind::kLogNormal ||
                         d.kind() == DistributionKind::kGamma || d.kind() == DistributionKind::kBeta;

@@ -14,6 +14,7 @@
 #include "smpsim/config/validation.h"
 #include "smpsim/model/error.h"
 #include "smpsim/model/format.h"
+#include "text_limits.h"
 
 namespace smpsim {
 
@@ -266,6 +267,12 @@ void ConfigLoader::apply_file(const std::string& path) {
         path + ": cannot read config: " +
         (std::filesystem::exists(path, error) ? "not a regular file" : "no such file"));
   }
+  // Refuse a huge file before reading it (check_text_limits says the same of any text).
+  if (const auto size = std::filesystem::file_size(path, error); !error && size > kMaxConfigBytes) {
+    throw InputError(path + ": the config is " + std::to_string(size) +
+                     " bytes; smpsim reads configs of at most 4 MiB (" +
+                     std::to_string(kMaxConfigBytes) + " bytes)");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot read config: permission denied");
   std::ostringstream text;
@@ -275,6 +282,7 @@ void ConfigLoader::apply_file(const std::string& path) {
 }
 
 void ConfigLoader::apply_text(std::string_view toml_text, const std::string& source_name) {
+  check_text_limits(toml_text, source_name);
   toml::table table;
   try {
     table = toml::parse(toml_text, source_name);
@@ -304,8 +312,16 @@ void ConfigLoader::apply_table(const toml::table& table, std::string_view prefix
       continue;
     }
     if (leads_to_keys) {
+      std::string first_key;
+      for (const ConfigKey& k : config_keys()) {
+        if (k.key.starts_with(section)) {
+          first_key = k.key;
+          break;
+        }
+      }
       throw InputError(location(node) + ": " + full + ": expected a table of keys (a [" + full +
-                       "] section), got " + type_name(node));
+                       "] section), got " + type_name(node) + "; " + in_quotes(full) +
+                       " is a section; did you mean " + in_quotes(first_key + " = ...") + "?");
     }
     throw InputError(location(node) + ": " + unknown_key_message(full, parameters_));
   }
@@ -385,7 +401,15 @@ void ConfigLoader::assign(std::string_view key, const toml::node& value, const s
 }
 
 void ConfigLoader::apply_override(std::string_view assignment) {
-  const std::string where = "--set " + std::string(assignment);
+  if (assignment.size() > kMaxConfigBytes) {
+    throw InputError("--set: the assignment is " + std::to_string(assignment.size()) +
+                     " bytes; smpsim reads at most 4 MiB (" + std::to_string(kMaxConfigBytes) +
+                     " bytes)");
+  }
+  // Quote a long assignment only in part.
+  const std::string where =
+      "--set " + (assignment.size() <= 160 ? std::string(assignment)
+                                           : std::string(assignment.substr(0, 160)) + "...");
   const auto equals = assignment.find('=');
   if (equals == std::string_view::npos || equals == 0) {
     throw InputError(where + ": expected KEY=VALUE, e.g. kinetics.k_enc=0.5");
@@ -393,9 +417,20 @@ void ConfigLoader::apply_override(std::string_view assignment) {
   std::string key(assignment.substr(0, equals));
   key.erase(key.find_last_not_of(" \t") + 1);
   const std::string_view value_text = assignment.substr(equals + 1);
+  if (key.size() > kMaxKeyCharacters) {
+    throw InputError(where + ": a key of " + std::to_string(key.size()) +
+                     " characters; no config key is longer than " +
+                     std::to_string(kMaxKeyCharacters));
+  }
   if (!find_key(key) && !find_distribution_field(parameters_, key)) {
     throw InputError(where + ": " + unknown_key_message(key, parameters_));
   }
+  const std::string where_short = "--set " + key;
+  if (const ValueProblem problem = check_single_value(value_text); !problem.reason.empty()) {
+    throw InputError(where_short + ": " + problem.reason + " (at character " +
+                     std::to_string(problem.offset + 1) + " of the value)");
+  }
+  check_text_limits("value = " + std::string(value_text), where_short);
   toml::table parsed;
   try {
     parsed = toml::parse("value = " + std::string(value_text), where);
@@ -404,6 +439,10 @@ void ConfigLoader::apply_override(std::string_view assignment) {
     throw InputError(where + ": " + key + ": cannot read the value " + in_quotes(value_text) +
                      " as TOML (" + std::string(e.description()) +
                      "); strings need quotes, e.g. run.output=\"a.h5\"");
+  }
+  if (parsed.size() != 1 || !parsed.get("value")) {
+    throw InputError(where_short + ": " + key +
+                     ": a --set value is one TOML value; it sets other keys too");
   }
   assign(key, *parsed.get("value"), where);
 }

@@ -35,6 +35,7 @@ std::string in_quotes(std::string_view text) {
 std::optional<std::string> closest_match(std::string_view word,
                                          const std::vector<std::string>& candidates) {
   std::optional<std::string> best;
+  if (word.size() > 256) return best;  // no key is that long; the distance would take long
   std::size_t best_distance = std::numeric_limits<std::size_t>::max();
   for (const std::string& candidate : candidates) {
     // Compare with the candidate's last component too, so `k_enk` finds `kinetics.k_enc`.
@@ -42,6 +43,17 @@ std::optional<std::string> closest_match(std::string_view word,
     std::size_t d = edit_distance(word, candidate);
     if (dot != std::string::npos && word.find('.') == std::string_view::npos) {
       d = std::min(d, edit_distance(word, std::string_view(candidate).substr(dot + 1)));
+    }
+    // A key under the wrong section (`protocol.k_enc`, `aftercare.adherence`): compare the
+    // last components, a little dearer than a typo within the right section.
+    if (const auto word_dot = word.rfind('.');
+        dot != std::string::npos && word_dot != std::string_view::npos) {
+      const std::string_view word_last = word.substr(word_dot + 1);
+      const std::string_view candidate_last = std::string_view(candidate).substr(dot + 1);
+      const std::size_t apart = edit_distance(word_last, candidate_last);
+      if (word_last.size() >= 3 && apart <= (word_last.size() >= 8 ? 2u : 1u)) {
+        d = std::min(d, 1 + apart);
+      }
     }
     if (d < best_distance) {
       best_distance = d;

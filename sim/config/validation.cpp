@@ -112,10 +112,16 @@ void validate_convergence(const Parameters& p) {
   const ConvergenceSpec& c = p.convergence;
   std::vector<std::string> names;
   for (const OutcomeInfo& outcome : kOutcomes) names.emplace_back(outcome.name);
-  for (const std::string& outcome : c.outcomes) {
+  for (std::size_t i = 0; i < c.outcomes.size(); ++i) {
+    const std::string& outcome = c.outcomes[i];
     if (std::find(names.begin(), names.end(), outcome) == names.end()) {
       const std::string hint = did_you_mean(outcome, names);
       throw InputError("convergence.outcomes: unknown outcome " + in_quotes(outcome) + hint);
+    }
+    // A set: an outcome listed twice would be a second, identical target.
+    if (std::find(c.outcomes.begin(), c.outcomes.begin() + i, outcome) != c.outcomes.begin() + i) {
+      throw InputError("convergence.outcomes: " + in_quotes(outcome) +
+                       " is listed twice; each outcome once");
     }
   }
   if (!c.enabled()) {
@@ -143,6 +149,10 @@ void validate_convergence(const Parameters& p) {
 
 void validate(const Parameters& p) {
   validate_point(p);
+  // Once, not per sweep point: correlations cannot be swept, so every point has the base's,
+  // and the eigen-decomposition made checking a 150,000-point grid take over 10 s under ASan
+  // (found by the command-line fuzzer, tests/fuzz/cli_regressions/timeout-70c34e17...).
+  correlation_matrix(p);  // throws when not positive definite
   validate_sweep(p);
 }
 
@@ -177,7 +187,6 @@ void validate_point(const Parameters& p) {
                      std::to_string(p.technician.regions) + " > " +
                      std::to_string(p.technician.dots_per_session) + ")");
   }
-  correlation_matrix(p);  // throws when not positive definite
   validate_convergence(p);
 }
 }  // namespace smpsim

@@ -34,6 +34,55 @@ std::string utc_now() {
 
 }  // namespace
 
+namespace {
+
+// Whether `path` starts with HDF5's signature (a .partial our writer created, even one whose
+// attributes a kill left unwritten), or is empty (created, then killed before the superblock).
+bool is_hdf5_or_empty(const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (!file) return false;
+  char head[8] = {};
+  const std::size_t got = std::fread(head, 1, sizeof head, file);
+  std::fclose(file);
+  return got == 0 || (got == 8 && std::memcmp(head, "\x89HDF\r\n\x1a\n", 8) == 0);
+}
+
+}  // namespace
+
+bool is_smpsim_output(const std::string& path) {
+  if (H5Fis_hdf5(path.c_str()) <= 0) return false;
+  try {
+    const h5::Handle file = h5::open_file(path, false);
+    return H5Aexists(file.id(), "smpsim_version") > 0 &&
+           H5Aexists(file.id(), "format_version") > 0 && H5Aexists(file.id(), "complete") > 0;
+  } catch (const IoError&) {
+    return false;
+  }
+}
+
+void check_output_not_input(const std::string& path, const std::vector<std::string>& inputs) {
+  namespace fs = std::filesystem;
+  if (path.empty()) throw InputError("-o: the output path is empty");
+  std::error_code error;
+  // The names a run writes: the output, its .partial and its checkpoint directory.
+  for (const std::string& written : {path, path + ".partial", path + ".checkpoint"}) {
+    const fs::path resolved = fs::weakly_canonical(fs::absolute(written, error), error);
+    for (const std::string& input : inputs) {
+      std::error_code input_error;
+      const fs::path input_resolved = fs::weakly_canonical(fs::absolute(input), input_error);
+      bool same = !input_error && !error && resolved == input_resolved;
+      // The same file under two names (a hard link, a bind mount): device and inode.
+      std::error_code same_error;
+      same =
+          same || (fs::exists(written, same_error) && fs::equivalent(written, input, same_error));
+      if (same) {
+        throw InputError(written + ": the output would overwrite " + input +
+                         ", which this run reads; choose another output (-o)");
+      }
+    }
+  }
+}
+
 void check_output_path(const std::string& path, bool replace) {
   namespace fs = std::filesystem;
   std::error_code error;
@@ -45,6 +94,20 @@ void check_output_path(const std::string& path, bool replace) {
     }
     if (!replace)
       throw InputError(path + ": the output file exists; pass --overwrite to replace it");
+    if (!is_smpsim_output(path)) {
+      throw InputError(path +
+                       ": the output file exists and is not an smpsim output (no smpsim root "
+                       "attributes); --overwrite replaces only files smpsim wrote: delete it "
+                       "yourself if it is to go, or choose another output (-o)");
+    }
+  }
+  const std::string partial = path + ".partial";
+  if (const fs::file_status side = fs::symlink_status(partial, error); fs::exists(side)) {
+    if (!fs::is_regular_file(side) || !is_hdf5_or_empty(partial)) {
+      throw InputError(partial +
+                       ": exists and is not a partial output of smpsim; smpsim replaces only "
+                       "its own .partial files: delete it yourself, or choose another output (-o)");
+    }
   }
   const fs::path directory =
       fs::path(path).parent_path().empty() ? fs::path(".") : fs::path(path).parent_path();

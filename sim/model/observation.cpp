@@ -17,6 +17,10 @@ namespace {
 constexpr double kRednessResolved = 0.1;  // docs/model.md §5
 constexpr double kScabsCleared = 0.05;
 
+// The observations of redness_resolved_day and scabs_cleared_day end this many days after
+// the horizon.
+constexpr std::size_t kCensorDaysPastHorizon = 365;
+
 double observation_time(std::size_t day) {
   return static_cast<double>(day) + 0.5;
 }
@@ -210,11 +214,15 @@ double Observer::hair_mm(double t, std::span<const double> session_starts) const
 
 double Observer::redness_resolved_day(const Scalp& scalp,
                                       std::span<const double> session_starts) const {
-  for (std::size_t k = 0;; ++k) {
+  // Bounded: a healing rate near 0 would keep the skin red for millions of days. Past the
+  // horizon plus a year the day is censored there (no normal input comes near it).
+  const std::size_t last_day = horizon_days_ + kCensorDaysPastHorizon;
+  for (std::size_t k = 0; k < last_day; ++k) {
     const double t = observation_time(k);
     const WoundCounts wounds = wound_counts(scalp, session_starts, t);
     if (wounds.share(wounds.inflamed) < kRednessResolved) return t;
   }
+  return observation_time(last_day);
 }
 
 double Observer::scabs_cleared_day(const Scalp& scalp,
@@ -228,7 +236,9 @@ double Observer::scabs_cleared_day(const Scalp& scalp,
   }
   std::size_t k = first_day_at(last);
   double cleared = observation_time(k);
-  for (; observation_time(k) <= last_scab_off + 1; ++k) {
+  // Bounded like redness_resolved_day: the day is censored at the horizon plus a year.
+  const std::size_t last_day = std::max(k, horizon_days_ + kCensorDaysPastHorizon);
+  for (; observation_time(k) <= last_scab_off + 1 && k < last_day; ++k) {
     const double t = observation_time(k);
     const WoundCounts wounds = wound_counts(scalp, session_starts, t);
     if (wounds.share(wounds.scabbed) >= kScabsCleared) cleared = t + 1;

@@ -128,6 +128,13 @@ SweepPlan plan_sweep(const Parameters& parameters) {
     plan.values.push_back(std::move(point));
   }
 
+  auto point_base = std::make_shared<Parameters>(parameters);
+  for (SweptParameter& swept : point_base->sweep.parameters) {
+    swept.values.clear();
+    swept.values.shrink_to_fit();
+  }
+  plan.point_base = std::move(point_base);
+
   if (spec.baseline >= static_cast<std::int64_t>(plan.points())) {
     throw InputError("sweep.baseline: point " + std::to_string(spec.baseline) +
                      " does not exist; the sweep has " + std::to_string(plan.points()) +
@@ -150,7 +157,8 @@ SweepPlan plan_sweep(const Parameters& parameters) {
 }
 
 Parameters point_parameters(const Parameters& base, const SweepPlan& plan, std::size_t point) {
-  Parameters p = base;
+  // The base without the swept lists (plan.point_base), unless a plan made by hand lacks it.
+  Parameters p = plan.point_base ? *plan.point_base : base;
   for (std::size_t i = 0; i < plan.keys.size(); ++i)
     set_number(p, plan.keys[i], plan.values[point][i]);
   return p;

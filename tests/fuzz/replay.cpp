@@ -1,4 +1,5 @@
-// Replays every file of the given directories (or files) through the config fuzzer's check:
+// Replays every file of the given directories (or files) through the config fuzzer's check
+// (or, built with SMPSIM_FUZZ_CLI, the command-line fuzzer's):
 // the kept corpus and the regressions (inputs that once found a bug), in the normal build with
 // no libFuzzer. Exits 1 when any input gives a finding.
 
@@ -10,7 +11,13 @@
 #include <string>
 #include <vector>
 
+#ifdef SMPSIM_FUZZ_CLI
+#include "fuzz_cli.h"
+#define SMPSIM_FUZZ_CHECK smpsim::fuzz::check_command_line  // the command-line target's check
+#else
 #include "fuzz_config.h"
+#define SMPSIM_FUZZ_CHECK smpsim::fuzz::check_config
+#endif
 
 namespace fs = std::filesystem;
 
@@ -40,7 +47,7 @@ int main(int argc, char** argv) {
     std::ifstream in(path, std::ios::binary);
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     try {
-      smpsim::fuzz::check_config(bytes);
+      SMPSIM_FUZZ_CHECK(bytes);
     } catch (const smpsim::fuzz::Finding& finding) {
       std::printf("FINDING in %s: %s\n", path.c_str(), finding.what());
       ++findings;

@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Runs the bad-input corpus of tests/bad_inputs/manifest.toml: each case is a config file
 and/or a command line with the exit status and the message fragments it must produce. No case
-may crash, hang, or leave a file that claims to be complete."""
+may crash, hang, or leave a file that claims to be complete, and a refused case (status 2) may
+not create, change or remove any file of its folder (hashed before and after)."""
+import hashlib
 import os
 import shutil
 import subprocess
@@ -31,6 +33,35 @@ def complete_files(directory):
     return found
 
 
+def snapshot(directory):
+    """Every entry below `directory`: file contents' hashes, link targets, folders."""
+    state = {}
+    for folder, subfolders, names in os.walk(directory):
+        for name in subfolders + names:
+            path = os.path.join(folder, name)
+            relative = os.path.relpath(path, directory)
+            if os.path.islink(path):
+                state[relative] = "link " + os.readlink(path)
+            elif os.path.isdir(path):
+                state[relative] = "folder"
+            else:
+                with open(path, "rb") as f:
+                    state[relative] = hashlib.sha256(f.read()).hexdigest()
+    return state
+
+
+def changes(before, after):
+    described = []
+    for name in sorted(set(before) | set(after)):
+        if name not in after:
+            described.append(f"removed {name}")
+        elif name not in before:
+            described.append(f"created {name}")
+        elif before[name] != after[name]:
+            described.append(f"changed {name}")
+    return described
+
+
 def run_case(case):
     with tempfile.TemporaryDirectory() as work:
         config = ""
@@ -44,13 +75,23 @@ def run_case(case):
             config = os.path.join(work, "generated.toml")
             with open(config, "wb") as f:
                 f.write(eval(case["generate"]))  # a bytes expression from the manifest
+        for name, target in case.get("symlinks", {}).items():  # name -> target, in {dir}
+            os.symlink(target, os.path.join(work, name))
+        for name, target in case.get("hardlinks", {}).items():
+            os.link(os.path.join(work, target), os.path.join(work, name))
         out = os.path.join(work, "out.h5")
         args = [a.format(config=config, out=out, dir=work) for a in case["args"]]
+        before = snapshot(work)
+        stdout = open(case["stdout"], "w") if "stdout" in case else subprocess.PIPE  # /dev/full
         try:
-            result = subprocess.run([SMPSIM] + args, cwd=work, capture_output=True, text=True,
-                                    errors="replace", timeout=case.get("timeout", TIMEOUT_SECONDS))
+            result = subprocess.run([SMPSIM] + args, cwd=work, stdout=stdout,
+                                    stderr=subprocess.PIPE, text=True, errors="replace",
+                                    timeout=case.get("timeout", TIMEOUT_SECONDS))
         except subprocess.TimeoutExpired:
             return ["hung"]
+        finally:
+            if stdout is not subprocess.PIPE:
+                stdout.close()
         problems = []
         if result.returncode != case["status"]:
             problems.append(f"exit status {result.returncode}, expected {case['status']}")
@@ -60,8 +101,10 @@ def run_case(case):
                 problems.append(f"message lacks {fragment!r}")
         if result.returncode not in (0, 1, 2):
             problems.append(f"crashed (status {result.returncode})")
-        if case["status"] != 0 and complete_files(work):
+        if case["status"] != 0 and not case.get("complete_ok") and complete_files(work):
             problems.append(f"left a complete-looking file: {complete_files(work)}")
+        if case["status"] == 2 and not case.get("may_write"):
+            problems += ["refused but " + c for c in changes(before, snapshot(work))]
         if problems:
             problems.append("stderr: " + result.stderr.strip()[:500])
         return problems
@@ -78,7 +121,12 @@ def main():
         for p in problems:
             print(f"         {p}")
         failures += bool(problems)
-    print(f"{len(cases) - failures} of {len(cases)} bad inputs handled as expected")
+    statuses = {}
+    for case in cases:
+        statuses[case["status"]] = statuses.get(case["status"], 0) + 1
+    print(f"{len(cases) - failures} of {len(cases)} bad inputs handled as expected "
+          f"(by expected status: {dict(sorted(statuses.items()))}; the folders of the "
+          f"{statuses.get(2, 0)} refused cases hashed unchanged)")
     sys.exit(1 if failures else 0)
 
 

@@ -70,8 +70,18 @@ class ResultWriter {
 };
 
 // Refuses, before any work, what would lose the user's data (an existing output, unless
-// `replace`) and reports an output directory that is missing or not writable.
+// `replace`; with `replace`, an existing file that smpsim did not write, or a .partial that is
+// not ours) and reports an output directory that is missing or not writable.
 void check_output_path(const std::string& path, bool replace);
+
+// Refuses (InputError) an output path that is empty or that is, or whose .partial or
+// .checkpoint is, one of `inputs` (the files the run reads), by name after resolving symlinks
+// or as the same file (device and inode), whatever --overwrite says.
+void check_output_not_input(const std::string& path, const std::vector<std::string>& inputs);
+
+// Whether `path` is an HDF5 file with smpsim's root attributes (format_version, smpsim_version,
+// complete): a file smpsim wrote, which --overwrite may replace.
+bool is_smpsim_output(const std::string& path);
 
 // Whether `path` is an smpsim output whose root says complete = 1.
 bool is_complete_output(const std::string& path);

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,10 @@ struct SweepPlan {
   std::vector<MorrisStep> morris_steps;
   // Per point, the point its paired effects are taken against; empty without a baseline.
   std::vector<std::int64_t> baselines;
+  // What every point starts from: the base parameters without the swept lists (a point needs
+  // only its own values; each point copying the lists made a grid over n values cost time and
+  // memory in n^2). Shared by the points, set by plan_sweep.
+  std::shared_ptr<const Parameters> point_base;
 
   std::size_t points() const { return values.size(); }
 };

@@ -201,3 +201,86 @@ TEST_CASE("numeric keys and distribution fields read and write by name", "[confi
   CHECK_THROWS_AS(set_number(p, "patient.itch.shape", 1), InputError);
   CHECK_THROWS_AS(set_number(p, "kinetics.recapture", 2), InputError);
 }
+
+TEST_CASE("configs too large or nested too deep are refused before parsing", "[config]") {
+  const auto has = [](const std::string& m, const std::string& part) {
+    return m.find(part) != std::string::npos;
+  };
+  const std::string big(std::size_t{4} * 1024 * 1024 + 1, '\n');
+  CHECK(has(message_of([&] { from_text(big); }), "at most 4 MiB"));
+  // Each of these segfaulted toml++ (stack exhaustion) at tens of thousands of levels.
+  std::string dotted = "a";
+  for (int i = 0; i < 30000; ++i) dotted += ".a";
+  const std::string deep_key = message_of([&] { from_text(dotted + " = 1\n"); });
+  CHECK(has(deep_key, "test.toml:1:"));
+  CHECK(has(deep_key, "nested deeper than 64"));
+  CHECK(has(message_of([&] { from_text("[" + dotted + "]\n"); }), "nested deeper than 64"));
+  CHECK(has(message_of([&] {
+              from_text("x = " + std::string(30000, '[') + std::string(30000, ']') + "\n");
+            }),
+            "nested deeper than 64"));
+  std::string inline_tables = "x = ";
+  for (int i = 0; i < 30000; ++i) inline_tables += "{a=";
+  CHECK(has(message_of([&] { from_text(inline_tables + "1" + std::string(30000, '}')); }),
+            "nested deeper than 64"));
+  // 64 components pass the limit (and are an unknown key); strings may hold anything.
+  std::string sixty_four = "a";
+  for (int i = 1; i < 64; ++i) sixty_four += ".a";
+  CHECK(has(message_of([&] { from_text(sixty_four + " = 1\n"); }), "unknown key"));
+  CHECK_NOTHROW(from_text("[run]\noutput = \"" + std::string(200, '[') + "...\"\n"));
+  CHECK(has(
+      message_of([] { ConfigLoader().apply_override("kinetics.k_enc=" + std::string(1000, '[')); }),
+      "nested deeper than 64"));
+}
+
+TEST_CASE("one --set sets one key to one value", "[config]") {
+  const auto has = [](const std::string& m, const std::string& part) {
+    return m.find(part) != std::string::npos;
+  };
+  CHECK(has(
+      message_of([] { ConfigLoader().apply_override("kinetics.k_enc=0.5\n[run]\npatients=5"); }),
+      "one line"));
+  CHECK(has(message_of([] { ConfigLoader().apply_override("kinetics.k_enc=0.5 = 3"); }),
+            "second '='"));
+  CHECK(
+      has(message_of([] { ConfigLoader().apply_override("kinetics.k_enc=0.5 # x"); }), "comment"));
+  ConfigLoader loader;
+  loader.apply_override("run.output=\"a=b#c.h5\"");
+  loader.apply_override("patient.itch={dist=\"constant\",value=0}");
+  CHECK(loader.finish().run.output == "a=b#c.h5");
+}
+
+TEST_CASE("suggestions search every section and name a section's keys", "[config]") {
+  const auto has = [](const std::string& m, const std::string& part) {
+    return m.find(part) != std::string::npos;
+  };
+  CHECK(has(message_of([] { ConfigLoader().apply_override("protocol.k_enc=0.5"); }),
+            "did you mean 'kinetics.k_enc'?"));
+  CHECK(has(message_of([] { ConfigLoader().apply_override("aftercare.adherence=0.5"); }),
+            "did you mean 'patient.adherence'?"));
+  const std::string section = message_of([] { ConfigLoader().apply_override("run=5"); });
+  CHECK(has(section, "'run' is a section; did you mean 'run.patients = ...'?"));
+  CHECK(!has(section, "did you mean 'run'?"));
+  CHECK(has(message_of([] { from_text("run = 5\n"); }), "'run' is a section"));
+}
+
+TEST_CASE("distributions that cannot be sampled or computed with are refused", "[config]") {
+  const auto has = [](const std::string& m, const std::string& part) {
+    return m.find(part) != std::string::npos;
+  };
+  CHECK(has(message_of(
+                [] { from_text("[patient]\nitch = {dist = \"gamma\", mean = 1e-300, sd = 1}\n"); }),
+            "patient.itch: cannot be sampled"));
+  CHECK(has(message_of([] {
+              from_text(
+                  "[technician]\npigment_per_dot = {dist = \"lognormal\", median = 1e308, "
+                  "sigma = 1}\n");
+            }),
+            "the model computes with values of at most"));
+  CHECK(has(message_of([] {
+              from_text(
+                  "[convergence]\noutcomes = [\"patchiness\", \"patchiness\"]\n"
+                  "rel_half_width = 0.1\n");
+            }),
+            "listed twice"));
+}

@@ -84,11 +84,47 @@ TEST_CASE("an existing result is never replaced without --overwrite", "[writer]"
   const std::string path = temporary_path("existing.h5");
   { std::ofstream(path) << "precious"; }
   CHECK_THROWS_AS(check_output_path(path, false), InputError);
-  CHECK_NOTHROW(check_output_path(path, true));
+  // Not smpsim's: not even --overwrite replaces it.
+  CHECK_THROWS_AS(check_output_path(path, true), InputError);
   std::ifstream in(path);
   std::string content;
   in >> content;
   CHECK(content == "precious");
+}
+
+TEST_CASE("overwriting replaces an smpsim output, and a .partial only of ours", "[writer]") {
+  Parameters p = default_parameters();
+  const std::string path = temporary_path("ours.h5");
+  fs::remove(path);
+  fs::remove(path + ".partial");
+  {
+    ResultWriter writer(path, RunInfo{to_toml(p), 1, 1, 1});
+    writer.begin_point(0, {}, {}, 10);
+  }
+  fs::rename(path + ".partial", path);
+  CHECK(is_smpsim_output(path));
+  CHECK_NOTHROW(check_output_path(path, true));
+  { std::ofstream(path + ".partial") << "not ours"; }
+  CHECK_THROWS_AS(check_output_path(path, true), InputError);
+  { std::ofstream(path + ".partial"); }  // empty: created by a run killed at once
+  CHECK_NOTHROW(check_output_path(path, true));
+  fs::remove(path + ".partial");
+}
+
+TEST_CASE("the output is never a file the run reads, by name, link or inode", "[writer]") {
+  const std::string config = temporary_path("input.toml");
+  { std::ofstream(config) << "[run]\n"; }
+  const std::string link = temporary_path("link.h5");
+  const std::string hard = temporary_path("hard.h5");
+  fs::remove(link);
+  fs::remove(hard);
+  fs::create_symlink(config, link);
+  fs::create_hard_link(config, hard);
+  CHECK_THROWS_AS(check_output_not_input(config, {config}), InputError);
+  CHECK_THROWS_AS(check_output_not_input(link, {config}), InputError);
+  CHECK_THROWS_AS(check_output_not_input(hard, {config}), InputError);
+  CHECK_THROWS_AS(check_output_not_input("", {}), InputError);
+  CHECK_NOTHROW(check_output_not_input(temporary_path("fresh.h5"), {config}));
 }
 
 TEST_CASE("an output directory that does not exist is an I/O error naming it", "[writer]") {

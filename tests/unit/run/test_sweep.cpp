@@ -155,3 +155,22 @@ TEST_CASE("a baseline named by values must name swept keys at swept values, in a
                         "\"patient.itch.mean\" = {low = 1.0, high = 2.0}\n"),
              Catch::Contains("needs a grid sweep"));
 }
+
+TEST_CASE("grid points share the swept lists instead of copying them", "[sweep]") {
+  std::string values;
+  for (int i = 0; i < 2000; ++i) values += (i ? ", " : "") + std::to_string(0.1 + i * 1e-4);
+  const Parameters base = with(
+      "[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n\"kinetics.k_enc\" = [" + values + "]\n");
+  const SweepPlan plan = plan_sweep(base);
+  REQUIRE(plan.points() == 2000);
+  REQUIRE(plan.point_base);
+  CHECK(plan.point_base->sweep.parameters.front().values.empty());
+  const Parameters point = point_parameters(base, plan, 1234);
+  CHECK(point.sweep.parameters.front().values.empty());  // not 2000 values a point
+  CHECK(point.kinetics.k_enc == plan.values[1234][0]);
+  // Everything but the sweep's lists is the base's.
+  Parameters expected = base;
+  set_number(expected, "kinetics.k_enc", plan.values[1234][0]);
+  expected.sweep.parameters.front().values.clear();
+  CHECK(to_toml(point, false) == to_toml(expected, false));
+}

@@ -1,0 +1,29 @@
+#pragma once
+// Limits on config text checked before it reaches the TOML parser; private to sim/config/.
+// toml++ parses nested tables, arrays and dotted keys by recursion, so a key nested tens of
+// thousands of levels deep exhausts the stack: such text is refused here, with its location.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace smpsim {
+
+inline constexpr std::size_t kMaxConfigBytes = 4u << 20;  // 4 MiB
+inline constexpr std::size_t kMaxConfigNesting = 64;      // tables, arrays, dotted components
+inline constexpr std::size_t kMaxKeyCharacters = 256;     // a --set key (the longest is ~40)
+
+// Throws InputError "SOURCE:LINE:COLUMN: ..." when `text` is larger than kMaxConfigBytes or
+// nests deeper than kMaxConfigNesting (brackets and braces outside strings, or components of
+// one dotted key or table header).
+void check_text_limits(std::string_view text, const std::string& source_name);
+
+// What a `--set` value may not hold outside strings: a newline, an `=` outside an inline table,
+// or a table header. Returns the reason (empty when the text is one value) and its offset.
+struct ValueProblem {
+  std::string reason;
+  std::size_t offset = 0;
+};
+ValueProblem check_single_value(std::string_view text);
+
+}  // namespace smpsim
