@@ -242,10 +242,20 @@ def plot_region_dots(trace, path, config):
                                       f"patchiness {exam.patchiness:.2f}"
                    for exam in examined.itertuples()}
     starts = punctures.groupby("session").time.min()
+    # docs/model.md §3.1: how the technician worked in each session (model version 2's traces).
+    session_starts = events[events.event == "session_start"]
+    move_titles = {}
+    if len(session_starts) and session_starts.detail.str.contains("depth_shift_um=").any():
+        moves = pd.DataFrame({key: _detail(session_starts.detail, key).astype(float)
+                              for key in ("session", "depth_shift_um", "pigment_factor")})
+        move_titles = {int(m.session): f"\ndepth shift {m.depth_shift_um:+.0f} µm, "
+                                       f"pigment × {m.pigment_factor:.2f}"
+                       for m in moves.itertuples()}
     density_label = f"dots placed / ({technician['dots_per_session']} / {technician['regions']})"
 
     session_max = placed.to_numpy().max() / unit
-    panels = [(f"session {session}, day {starts[session]:.0f}{exam_titles.get(session, '')}",
+    panels = [(f"session {session}, day {starts[session]:.0f}{move_titles.get(session, '')}"
+               f"{exam_titles.get(session, '')}",
                placed[session] / unit, "viridis", session_max, "%.2f", density_label)
               for session in placed.columns]
     panels += [("all sessions", placed.sum(axis=1) / unit, "viridis", None, "%.2f",

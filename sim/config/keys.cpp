@@ -77,6 +77,11 @@ std::vector<ConfigKey> make_keys() {
   using D = Distribution;
   constexpr std::int64_t kMaxPatients = 0xFFFFFFFFll;  // patient ids index a 32-bit counter word
   return {
+      // [model] (docs/model.md)
+      key(SMPSIM_FIELD(model, version), std::int64_t{2}, "", between(1, 2),
+          "model version; 1 restores every version-1 behaviour (fixed plan, threshold at "
+          "target_depth_um, version-1 examination and satisfaction) bit for bit"),
+
       // [run]
       key(SMPSIM_FIELD(run, patients), std::int64_t{1000}, "patients", between(1, kMaxPatients),
           "virtual patients per sweep point"),
@@ -134,6 +139,9 @@ std::vector<ConfigKey> make_keys() {
           at_least(0), "touch-up: visible density per region left by the earlier treatment"),
       key(SMPSIM_FIELD(protocol, patchiness_max), 0.15, "CV", at_least(0),
           "largest patchiness a satisfied patient accepts"),
+      key(SMPSIM_FIELD(protocol, blowout_max), 0.1, "share", kProbability,
+          "largest blowout_fraction a satisfied patient accepts: blurred dots are a visible "
+          "defect (version 2; unsourced)"),
 
       // [technician] (docs/model.md §3, §4)
       key(SMPSIM_FIELD(technician, dots_per_session), std::int64_t{1000}, "dots",
@@ -156,6 +164,32 @@ std::vector<ConfigKey> make_keys() {
           "after the first session, send dots to the thin regions"),
       key(SMPSIM_FIELD(technician, fill), 1.5, "", between(1, 1e6),
           "adaptive weights max(fill x density_target - density, 0)"),
+      key(SMPSIM_FIELD(technician, plan), std::string("adaptive"),
+          "adaptive: plan each next session's depth and pigment from the examination; fixed: "
+          "version 1's unchanged depth and pigment (docs/model.md §3.1)",
+          {"adaptive", "fixed"}),
+      key(SMPSIM_FIELD(technician, lost_below), 0.25, "share", kProbability,
+          "a dot is lost when less than this share of its pigment is still in the skin "
+          "(unsourced)"),
+      key(SMPSIM_FIELD(technician, blowout_tolerance), 0.05, "share", kProbability,
+          "blowout share of a session above which the next goes one depth step shallower "
+          "(unsourced)"),
+      key(SMPSIM_FIELD(technician, lost_tolerance), 0.15, "share", kProbability,
+          "lost share of a session above which the next goes one depth step deeper (unsourced)"),
+      key(SMPSIM_FIELD(technician, faint_tolerance), 0.5, "share", kProbability,
+          "faint share of a session above which the next gets pigment_step more pigment; "
+          "calibrated (T7, T11)"),
+      key(SMPSIM_FIELD(technician, depth_step_um), 25.0, "um", between(0, 10000),
+          "one change of the needle's depth between sessions (unsourced)"),
+      key(SMPSIM_FIELD(technician, max_depth_shift_um), 75.0, "um", between(0, 10000),
+          "largest depth shift from target_depth_um either way (unsourced)"),
+      key(SMPSIM_FIELD(technician, pigment_step), 1.3, "factor", between(1, 100),
+          "factor on the pigment load after a faint session (unsourced)"),
+      key(SMPSIM_FIELD(technician, max_pigment_factor), 2.0, "factor", between(1, 100),
+          "largest pigment factor (unsourced)"),
+      key(SMPSIM_FIELD(technician, fade_allowance), 0.88, "factor", above(0, 1),
+          "the examination counts a dot when its shade x this reaches the threshold: the look "
+          "fades for 2-3 more weeks (version 2); calibrated (T7, T13)"),
 
       // [aftercare] (docs/model.md §3)
       key(SMPSIM_FIELD(aftercare, cream_relief), 0.4, "share", kProbability,
@@ -217,7 +251,11 @@ std::vector<ConfigKey> make_keys() {
       key(SMPSIM_FIELD(optics, blowout_sharpness), 0.5, "factor", kProbability,
           "shade factor of a blown-out (deep) dot"),
       key(SMPSIM_FIELD(optics, visible_threshold), 0.35, "", between(0, 1e6),
-          "a dot is visible when its shade >= this x exp(-mu x target_depth_um); calibrated (T7)"),
+          "a dot is visible when its shade >= this x exp(-mu x reference_depth_um) "
+          "(version 1: x exp(-mu x target_depth_um)); calibrated (T7)"),
+      key(SMPSIM_FIELD(optics, reference_depth_um), 285.0, "um", between(0, 10000),
+          "fixed perceptual reference depth of the visibility threshold; does not move with "
+          "the needle (version 2); calibrated (T7, T11)"),
       key(SMPSIM_FIELD(optics, hair_obscure_mm), 1.5, "mm", above(0, 1e6),
           "hair of this length hides a dot's shade by a factor e"),
 

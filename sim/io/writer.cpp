@@ -170,6 +170,7 @@ ResultWriter::ResultWriter(std::string path, const RunInfo& info) : path_(std::m
   h5::write_attribute(file_, "threads_used", info.threads_used);
   h5::write_attribute(file_, "ranks_used", info.ranks_used);
   h5::write_attribute(file_, "sweep_method", info.sweep_method);
+  h5::write_attribute(file_, "model_version", info.model_version);
 
   patient_layout_.add<std::int64_t>("patient_id");
   for (std::string_view name : kAttributeNames) patient_layout_.add<double>(std::string(name));
@@ -193,6 +194,15 @@ ResultWriter::ResultWriter(std::string path, const RunInfo& info) : path_(std::m
   session_layout_.add<double>("coverage_at_exam");
   session_layout_.add<double>("patchiness_at_exam");
   session_layout_.add<double>("hair_mm_at_exam");
+  // Version 2's technician plans each session (docs/model.md §3.1); a version-1 file keeps
+  // version 1's table, so that its datasets are version 1's bit for bit.
+  session_moves_ = info.model_version >= 2;
+  if (session_moves_) {
+    for (const char* name :
+         {"depth_shift_um", "pigment_factor", "blowout_share", "lost_share", "faint_share"}) {
+      session_layout_.add<double>(name);
+    }
+  }
 }
 
 ResultWriter::~ResultWriter() = default;  // an unfinished file keeps complete = 0
@@ -266,6 +276,13 @@ void ResultWriter::append(std::span<const PatientResult> patients) {
           .put(s.coverage_at_exam)
           .put(s.patchiness_at_exam)
           .put(s.hair_mm_at_exam);
+      if (session_moves_) {
+        session_rows.put(s.depth_shift_um)
+            .put(s.pigment_factor)
+            .put(s.blowout_share)
+            .put(s.lost_share)
+            .put(s.faint_share);
+      }
     }
   }
   point.patients.append(patient_rows.data(), patient_rows.size());

@@ -76,19 +76,30 @@ double coefficient_of_variation(std::span<const double> values) {
   return std::sqrt(squares / static_cast<double>(values.size())) / mean;
 }
 
+// docs/model.md §4: a dot is visible when V >= visible_threshold x e^(-mu x depth), the depth a
+// fixed perceptual reference (version 1: the needle's target, which moved the eye with it).
+double visibility_threshold(const Parameters& parameters) {
+  return parameters.optics.visible_threshold *
+         std::exp(-parameters.optics.mu_per_um * parameters.threshold_depth_um());
+}
+
 }  // namespace
 
 Observer::Observer(const Parameters& parameters, const Patient& patient)
     : optics_{parameters.optics.mu_per_um,
               parameters.optics.hyperplasia_um,
               parameters.optics.cap_days,
-              parameters.optics.visible_threshold *
-                  std::exp(-parameters.optics.mu_per_um * parameters.technician.target_depth_um),
+              visibility_threshold(parameters),
               parameters.technician.session_hours / 24,
               patient.contrast() / static_cast<double>(parameters.kinetics.packets_per_dot),
               parameters.optics.blowout_sharpness,
-              static_cast<std::size_t>(parameters.technician.regions)},
+              static_cast<std::size_t>(parameters.technician.regions),
+              parameters.version_one()
+                  ? visibility_threshold(parameters)
+                  : visibility_threshold(parameters) / parameters.technician.fade_allowance,
+              !parameters.version_one()},
       density_target_(parameters.technician.density_target),
+      lost_below_(parameters.technician.lost_below),
       dots_per_region_(parameters.technician.dots_per_region()),
       assess_day_(parameters.protocol.assess_day),
       hair_mm_per_day_(patient.hair_mm_per_day()),
@@ -112,9 +123,24 @@ double Observer::density_of(std::size_t region, std::int64_t visible) const {
 
 ScalpSnapshot Observer::snapshot(const Scalp& scalp, std::span<const double> session_starts,
                                  double t) {
+  return take_snapshot(scalp, session_starts, t, LookTable::Eye::kPlain);
+}
+
+Examination Observer::examine(const Scalp& scalp, std::span<const double> session_starts,
+                              double t) {
+  Examination exam;
+  exam.seen = take_snapshot(scalp, session_starts, t, LookTable::Eye::kExamination);
+  const LookTable::SessionShares shares =
+      table_->session_shares(session_starts.size() - 1, lost_below_, t);
+  exam.findings = {shares.deep, shares.lost, shares.faint};
+  return exam;
+}
+
+ScalpSnapshot Observer::take_snapshot(const Scalp& scalp, std::span<const double> session_starts,
+                                      double t, LookTable::Eye eye) {
   LookTable& table = *table_;
   table.bring_to(scalp, t);
-  const LookTable::Look look = table.look(session_starts, t);
+  const LookTable::Look look = table.look(session_starts, t, eye);
   ScalpSnapshot snapshot;
   const std::size_t regions = prior_density_.size();
   snapshot.region_density.resize(regions);

@@ -84,19 +84,28 @@ class Treatment {
     const bool spread_evenly = session == 0 && !protocol_.touch_up;
     const RegionPlan plan =
         spread_evenly ? technician_.uniform_plan() : technician_.plan(region_density_seen());
+    // The first session (a touch-up's too) works as planned; later ones as the last examination
+    // told the technician (docs/model.md §3.1).
+    if (session > 0) move_ = technician_.next_move(move_, last_findings_);
     const auto dots = parameters_.technician.dots_per_session;
     for (std::int64_t d = 0; d < dots; ++d) {
       RandomStream stream(seed_, patient_.id, StreamPurpose::kDot, session,
                           static_cast<std::uint32_t>(d));
-      const Puncture puncture = technician_.puncture(plan, event.time, stream);
+      const Puncture puncture = technician_.puncture(plan, move_, event.time, stream);
       const Dot dot = kinetics_.draw(puncture, static_cast<std::uint16_t>(session), stream,
                                      scalp_.next_packets());
       scalp_.add(dot);
     }
     observer_.add_session(scalp_, session_starts_);
     result_.sessions.push_back({static_cast<std::int32_t>(session + 1), event.time,
-                                static_cast<std::int32_t>(dots), 0, 0, 0});
-    if (log_) log_->add(event.time, "session_start", "session=" + std::to_string(session + 1));
+                                static_cast<std::int32_t>(dots), 0, 0, 0, move_.depth_shift_um,
+                                move_.pigment_factor, 0, 0, 0});
+    if (log_) {
+      log_->add(event.time, "session_start",
+                "session=" + std::to_string(session + 1) +
+                    ";depth_shift_um=" + format_number(move_.depth_shift_um) +
+                    ";pigment_factor=" + format_number(move_.pigment_factor));
+    }
 
     itch_processes_.emplace_back(
         itch_.intensity, event.time,
@@ -128,8 +137,13 @@ class Treatment {
   // The patient shaves, the technician examines and decides: another session while fewer than
   // the required sessions, or while coverage is short of target and sessions remain (§5).
   void examine(const Event& event) {
-    last_exam_ = observer_.snapshot(scalp_, session_starts_, event.time);
+    const Examination exam = observer_.examine(scalp_, session_starts_, event.time);
+    last_exam_ = exam.seen;
+    last_findings_ = exam.findings;
     SessionRecord& record = result_.sessions.back();
+    record.blowout_share = exam.findings.blowout_share;
+    record.lost_share = exam.findings.lost_share;
+    record.faint_share = exam.findings.faint_share;
     record.coverage_at_exam = last_exam_.coverage;
     record.patchiness_at_exam = last_exam_.patchiness;
     record.hair_mm_at_exam = observer_.hair_mm(event.time, session_starts_);
@@ -151,8 +165,16 @@ class Treatment {
       detail << "session=" << event.session + 1
              << ";coverage=" << format_number(last_exam_.coverage)
              << ";patchiness=" << format_number(last_exam_.patchiness)
-             << ";decision=" << (another ? "another session" : "done")
-             << ";region_density=" << format_densities(last_exam_.region_density);
+             << ";decision=" << (another ? "another session" : "done");
+      if (another) {
+        const SessionMove next = technician_.next_move(move_, last_findings_);
+        detail << ";blowout_share=" << format_number(last_findings_.blowout_share)
+               << ";lost_share=" << format_number(last_findings_.lost_share)
+               << ";faint_share=" << format_number(last_findings_.faint_share)
+               << ";next_depth_shift_um=" << format_number(next.depth_shift_um)
+               << ";next_pigment_factor=" << format_number(next.pigment_factor);
+      }
+      detail << ";region_density=" << format_densities(last_exam_.region_density);
       log_->add(event.time, "examination", detail.str());
     }
   }
@@ -179,8 +201,11 @@ class Treatment {
     at(o, Outcome::kTreatmentDays) = session_starts_.back() - session_starts_.front();
     at(o, Outcome::kScratchEpisodes) = static_cast<double>(scratch_episodes_);
     at(o, Outcome::kEarlyDetachments) = static_cast<double>(early_detachments_);
+    // Version 2: blurred dots are a visible defect (docs/model.md §5).
+    const bool few_blowouts =
+        parameters_.version_one() || at(o, Outcome::kBlowoutFraction) <= protocol_.blowout_max;
     at(o, Outcome::kSatisfied) = look.coverage >= parameters_.technician.coverage_target &&
-                                         look.patchiness <= protocol_.patchiness_max
+                                         look.patchiness <= protocol_.patchiness_max && few_blowouts
                                      ? 1.0
                                      : 0.0;
     at(o, Outcome::kRednessResolvedDay) = observer_.redness_resolved_day(scalp_, session_starts_);
@@ -205,6 +230,8 @@ class Treatment {
   std::vector<double> session_starts_;
   std::vector<ScratchProcess> itch_processes_;
   ScalpSnapshot last_exam_;
+  SessionFindings last_findings_;
+  SessionMove move_;
   double final_time_ = 0;
   std::int64_t scratch_episodes_ = 0;
   std::int64_t early_detachments_ = 0;

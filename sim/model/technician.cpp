@@ -38,7 +38,36 @@ Technician::Technician(const Parameters& parameters)
                            ? Distribution::normal(parameters.technician.target_depth_um,
                                                   parameters.technician.depth_sd_um)
                            : Distribution::constant(parameters.technician.target_depth_um)),
-      pigment_(parameters.technician.pigment_per_dot) {}
+      pigment_(parameters.technician.pigment_per_dot),
+      plans_moves_(parameters.plans_moves()),
+      target_depth_um_(parameters.technician.target_depth_um),
+      blowout_tolerance_(parameters.technician.blowout_tolerance),
+      lost_tolerance_(parameters.technician.lost_tolerance),
+      faint_tolerance_(parameters.technician.faint_tolerance),
+      depth_step_um_(parameters.technician.depth_step_um),
+      max_depth_shift_um_(parameters.technician.max_depth_shift_um),
+      pigment_step_(parameters.technician.pigment_step),
+      max_pigment_factor_(parameters.technician.max_pigment_factor) {}
+
+SessionMove Technician::next_move(const SessionMove& last, const SessionFindings& found) const {
+  if (!plans_moves_) return last;
+  SessionMove next = last;
+  // Blowouts first: a blurred dot is a defect no later session can undo, a lost one is not.
+  if (found.blowout_share > blowout_tolerance_) {
+    next.depth_shift_um -= depth_step_um_;
+  } else if (found.lost_share > lost_tolerance_) {
+    next.depth_shift_um += depth_step_um_;
+  }
+  // Never aim above the shallowest depth a needle is drawn at (10 um), so that the truncated
+  // normal keeps at least half its draws.
+  const double shallowest = std::max(-max_depth_shift_um_, kShallowestDepthUm - target_depth_um_);
+  next.depth_shift_um =
+      std::clamp(next.depth_shift_um, std::min(shallowest, 0.0), max_depth_shift_um_);
+  if (found.faint_share > faint_tolerance_) {
+    next.pigment_factor = std::min(last.pigment_factor * pigment_step_, max_pigment_factor_);
+  }
+  return next;
+}
 
 RegionPlan Technician::uniform_plan() const {
   return RegionPlan(std::vector<double>(regions_, 1.0));
@@ -53,7 +82,7 @@ RegionPlan Technician::plan(std::span<const double> region_density) const {
   return RegionPlan(std::move(weights));
 }
 
-Puncture Technician::puncture(const RegionPlan& plan, double session_start,
+Puncture Technician::puncture(const RegionPlan& plan, const SessionMove& move, double session_start,
                               RandomStream& stream) const {
   Puncture puncture;
   puncture.region = plan.choose(stream.uniform());
@@ -61,9 +90,10 @@ Puncture Technician::puncture(const RegionPlan& plan, double session_start,
   // Normal, truncated at 10 um by rejection: exact, and since the target is at least 10 um at
   // least half the draws are kept.
   do {
-    puncture.depth_um = needle_depth_um_.sample(stream);
+    // + 0 and x 1 leave version 1's numbers unchanged, bit for bit.
+    puncture.depth_um = needle_depth_um_.sample(stream) + move.depth_shift_um;
   } while (puncture.depth_um < kShallowestDepthUm);
-  puncture.pigment = pigment_.sample(stream);
+  puncture.pigment = pigment_.sample(stream) * move.pigment_factor;
   return puncture;
 }
 

@@ -219,6 +219,7 @@ class Study {
     info_.threads_used = result_.threads;
     info_.ranks_used = result_.ranks;
     info_.sweep_method = base_.sweep.method;
+    info_.model_version = base_.model.version;
 
     const fs::path checkpoint_path = checkpoint_directory(options_.output);
     try {

@@ -19,12 +19,15 @@ with the digests: --update writes both, and a summary that is missing or differs
 output fails the test even when every digest matches.
 
 $SMPSIM_REGRESSION_DIR, when set, is read (and, with --update, written) instead of
-tests/regression. Exit 0 when every digest and summary matches, 1 with the differences."""
+tests/regression; $SMPSIM_REGRESSION_ARGS, when set, is added to every case's command line
+(shell words), and not to the summaries' headers: `--set model.version=1` against
+tests/regression/v1 checks that version 1 is kept bit for bit. Exit 0 when every digest and summary matches, 1 with the differences."""
 import glob
 import hashlib
 import json
 import math
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -38,6 +41,7 @@ from compare_h5 import datasets  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 STORED = os.environ.get("SMPSIM_REGRESSION_DIR") or os.path.join(ROOT, "tests", "regression")
 DIGESTS = os.path.join(STORED, "digests.json")
+EXTRA_ARGUMENTS = shlex.split(os.environ.get("SMPSIM_REGRESSION_ARGS", ""))
 SUMMARY_HEADER = "# smpsim regression summary:"
 
 SWEEP = ["--set", 'sweep.method="grid"', "--set", "sweep.baseline=1",
@@ -157,7 +161,8 @@ def moved_outcomes(case, new_text):
 
 def run_case(smpsim, arguments, directory, name):
     out = os.path.join(directory, name + ".h5")
-    subprocess.run([smpsim, "run", *arguments, "--threads", "2", "--quiet", "-o", out],
+    subprocess.run([smpsim, "run", *arguments, *EXTRA_ARGUMENTS, "--threads", "2", "--quiet",
+                    "-o", out],
                    check=True, stdout=subprocess.DEVNULL)
     with h5py.File(out, "r") as f:
         return digests_of(f), summary_of(f, name)

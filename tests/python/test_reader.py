@@ -66,7 +66,8 @@ class ReaderOnARun(unittest.TestCase):
         sessions = self.result.sessions()
         self.assertEqual(list(sessions.columns),
                          ["patient_id", "session", "day", "dots", "coverage_at_exam",
-                          "patchiness_at_exam", "hair_mm_at_exam"])
+                          "patchiness_at_exam", "hair_mm_at_exam", "depth_shift_um",
+                          "pigment_factor", "blowout_share", "lost_share", "faint_share"])
         self.assertEqual(len(sessions), self.result.patients().sessions.sum())
         self.assertEqual(sessions.session.min(), 1)
         self.assertTrue((sessions.dots == 200).all())

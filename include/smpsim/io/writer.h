@@ -21,6 +21,7 @@ struct RunInfo {
   std::int64_t threads_used = 1;  // per rank
   std::int64_t ranks_used = 1;
   std::string sweep_method = "none";
+  std::int64_t model_version = 2;  // version 1 files keep version 1's sessions table
 };
 
 // What /summary holds besides each outcome's mean, sem and percentiles.
@@ -66,6 +67,7 @@ class ResultWriter {
   h5::Handle file_;
   h5::TableLayout patient_layout_;
   h5::TableLayout session_layout_;
+  bool session_moves_ = false;  // the sessions table has version 2's columns
   std::unique_ptr<Point> point_;
 };
 

@@ -21,6 +21,10 @@ struct LookOptics {
   double contrast_over_packets;  // contrast / K
   double blowout_sharpness;
   std::size_t regions;
+  // The examination's eye (docs/model.md §5): its threshold (version 2: threshold /
+  // fade_allowance, the fading still to come discounted) and whether a scab hides a dot.
+  double examination_threshold;
+  bool examination_hides_scabbed;
 
   // The shade of a fresh dot whose packets all have look 1: contrast x m / K (x blowout).
   double shade_weight(const Dot& dot) const {
@@ -58,6 +62,9 @@ class LookTable {
             static_cast<float>(optics.mu_per_um),
             static_cast<float>(optics.hyperplasia_um * std::exp(1.0) / kHyperplasiaPeakDay),
             static_cast<float>(1 / optics.cap_days), static_cast<float>(optics.threshold)},
+        examination_optics_{kernel_optics_.mu, kernel_optics_.hyperplasia_scale,
+                            kernel_optics_.per_cap_day,
+                            static_cast<float>(optics.examination_threshold)},
         // e^((p - s)/cap_days) fits a float when a session is < 60 cap time scales long.
         direct_cap_(optics.session_days / optics.cap_days > 60) {
     group_begin_.push_back(0);
@@ -85,6 +92,7 @@ class LookTable {
     for (auto* column : {&weight_, &fresh_look_, &pigment_, &present_pigment_, &next_exit_}) {
       column->resize(n);
     }
+    deep_.resize(n);
     packets_per_dot_ = scalp.packets_per_dot;
     packet_exit_.resize(n * packets_per_dot_);
     packet_look_.resize(n * packets_per_dot_);
@@ -99,6 +107,7 @@ class LookTable {
       weight_[i] = optics_.shade_weight(dot);
       fresh_look_[i] = dot.fresh_look;
       pigment_[i] = dot.pigment;
+      deep_[i] = dot.layer == DotLayer::kDeep;
       scab_form_[i] = static_cast<float>(dot.scab_form);
       scab_off_[i] = static_cast<float>(dot.scab_off);
       copy_packets(scalp, i);
@@ -146,7 +155,13 @@ class LookTable {
     std::vector<std::int64_t> visible;  // per region
   };
 
-  Look look(std::span<const double> session_starts, double time) {
+  // Who looks: the final look and the daily series see every dot at the plain threshold; the
+  // technician's examination sees as LookOptics says (docs/model.md §5).
+  enum class Eye : std::uint8_t { kPlain, kExamination };
+
+  Look look(std::span<const double> session_starts, double time, Eye eye = Eye::kPlain) {
+    const bool examining = eye == Eye::kExamination;
+    const KernelOptics& kernel_optics = examining ? examination_optics_ : kernel_optics_;
     const auto t = static_cast<float>(time);
     const std::size_t regions = optics_.regions;
     Look out;
@@ -160,10 +175,16 @@ class LookTable {
       // One kernel call and one summing pass for the session; then its regions' visible dots.
       const std::size_t begin = group_begin_[session * regions];
       const std::size_t end = group_begin_[(session + 1) * regions];
-      look_kernel(begin, end, t, clock, kernel_optics_, puncture_.data(), peak_offset_.data(),
+      look_kernel(begin, end, t, clock, kernel_optics, puncture_.data(), peak_offset_.data(),
                   cap_offset_.data(), cap_um_.data(), present_share_.data(), present_shade_.data(),
                   scab_form_.data(), scab_off_.data(), relative_.data(), seen_.data(),
                   visible_.data(), punctured_.data());
+      if (examining && optics_.examination_hides_scabbed) {
+        // The technician cannot see through a scab.
+        for (std::size_t i = begin; i < end; ++i) {
+          if (scab_form_[i] <= t && t < scab_off_[i]) visible_[i] = 0;
+        }
+      }
       const LookSums sums = sum_look(begin, end, relative_.data(), seen_.data(), punctured_.data(),
                                      pigment_.data(), present_pigment_.data());
       out.punctured += static_cast<std::int64_t>(sums.punctured);
@@ -180,6 +201,32 @@ class LookTable {
       }
     }
     return out;
+  }
+
+  // What the last look, at t, showed of one session's own dots (docs/model.md §3.1): shares deep,
+  // lost (less than `lost_below` of the dot's pigment still in the skin) and faint (neither, not
+  // visible to that look, and not under a scab: through a scab the technician cannot judge).
+  // Shares of all the session's dots.
+  struct SessionShares {
+    double deep = 0, lost = 0, faint = 0;
+  };
+  SessionShares session_shares(std::size_t session, double lost_below, double time) const {
+    const auto t = static_cast<float>(time);
+    const std::size_t regions = optics_.regions;
+    const std::size_t begin = group_begin_[session * regions];
+    const std::size_t end = group_begin_[(session + 1) * regions];
+    const double packets = static_cast<double>(packets_per_dot_);
+    std::int64_t deep = 0, lost = 0, faint = 0;
+    for (std::size_t i = begin; i < end; ++i) {
+      const bool is_lost = present_pigment_[i] < lost_below * pigment_[i] * packets;
+      deep += deep_[i];
+      lost += is_lost;
+      const bool scabbed = scab_form_[i] <= t && t < scab_off_[i];
+      faint += !deep_[i] && !is_lost && !scabbed && visible_[i] == 0;
+    }
+    const double n = end > begin ? static_cast<double>(end - begin) : 1.0;
+    return {static_cast<double>(deep) / n, static_cast<double>(lost) / n,
+            static_cast<double>(faint) / n};
   }
 
  private:
@@ -218,6 +265,7 @@ class LookTable {
 
   const LookOptics optics_;
   const KernelOptics kernel_optics_;
+  const KernelOptics examination_optics_;
   const bool direct_cap_;
   std::vector<std::size_t> group_begin_;  // per (session, region)
   std::vector<std::size_t> order_;
@@ -228,6 +276,7 @@ class LookTable {
   std::vector<double> pigment_;
   std::vector<double> present_pigment_;  // pigment x packets still in the skin
   std::vector<double> next_exit_;        // when the present pigment changes next
+  std::vector<std::uint8_t> deep_;       // placed deep: a blowout
   std::vector<bool> torn_;               // scab torn off, already read
   std::size_t packets_per_dot_ = 0;
   std::vector<double> packet_exit_, packet_look_;  // packets_per_dot_ per dot, in table order

@@ -10,6 +10,7 @@
 
 #include "smpsim/model/dot_kinetics.h"
 #include "smpsim/model/look_table.h"
+#include "smpsim/model/technician.h"
 
 namespace smpsim {
 
@@ -68,6 +69,14 @@ struct ScalpSnapshot {
   double retained = 0;    // pigment in the skin / pigment deposited
 };
 
+// The technician's examination (docs/model.md §3.1, §5): the scalp as the technician sees it
+// (version 2: not through scabs, with the fading to come discounted) and what it showed of the
+// latest session's own dots.
+struct Examination {
+  ScalpSnapshot seen;
+  SessionFindings findings;
+};
+
 // Optics and observation of one patient's scalp (docs/model.md §4-5). A dot's pigment is seen
 // through the new skin over it: o = z + hyperplasia(u) + cap(u) for each packet still in
 // the skin, and its shade is V = contrast (m / K) sum e^(-mu o) (x blowout_sharpness if deep).
@@ -81,6 +90,7 @@ class Observer {
   void add_session(const Scalp& scalp, std::span<const double> session_starts);
 
   ScalpSnapshot snapshot(const Scalp& scalp, std::span<const double> session_starts, double t);
+  Examination examine(const Scalp& scalp, std::span<const double> session_starts, double t);
   DailyObservations daily(const Scalp& scalp, std::span<const double> session_starts);
 
   // Hair length at t: shaved at each session's start and at the end of each examination day.
@@ -94,9 +104,12 @@ class Observer {
 
  private:
   double density_of(std::size_t region, std::int64_t visible) const;
+  ScalpSnapshot take_snapshot(const Scalp& scalp, std::span<const double> session_starts, double t,
+                              LookTable::Eye eye);
 
   LookOptics optics_;
   double density_target_;
+  double lost_below_;
   double dots_per_region_;
   double assess_day_;
   double hair_mm_per_day_;

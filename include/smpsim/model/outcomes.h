@@ -57,6 +57,13 @@ struct SessionRecord {
   double coverage_at_exam;
   double patchiness_at_exam;
   double hair_mm_at_exam;
+  // How the technician worked (docs/model.md §3.1) and what the examination found of the
+  // session's own dots.
+  double depth_shift_um;
+  double pigment_factor;
+  double blowout_share;
+  double lost_share;
+  double faint_share;
 };
 
 // Everything one simulated patient leaves for the output.

@@ -24,6 +24,12 @@ struct RunSettings {
   bool daily = true;         // write the daily series
 };
 
+// Which version of the model (docs/model.md): 1 restores every version-1 behaviour at once (fixed
+// plan, target-relative threshold, version-1 examination and satisfaction), bit for bit.
+struct ModelSettings {
+  std::int64_t version = 0;
+};
+
 struct Correlation {
   std::string first;
   std::string second;
@@ -50,6 +56,7 @@ struct Protocol {
   bool touch_up = false;
   Distribution prior_density;
   double patchiness_max = 0;
+  double blowout_max = 0;  // version 2: satisfied needs blowout_fraction <= this (§5)
 
   // Days between sessions: gap_days, never under min_gap_days (docs/model.md §5).
   double session_gap_days() const { return gap_days > min_gap_days ? gap_days : min_gap_days; }
@@ -68,6 +75,17 @@ struct TechnicianParameters {
   double coverage_target = 0;
   bool adaptive = false;
   double fill = 0;
+  // The technician's plan of the next move (docs/model.md §3.1): "adaptive" | "fixed".
+  std::string plan;
+  double lost_below = 0;
+  double blowout_tolerance = 0;
+  double lost_tolerance = 0;
+  double faint_tolerance = 0;
+  double depth_step_um = 0;
+  double max_depth_shift_um = 0;
+  double pigment_step = 0;
+  double max_pigment_factor = 0;
+  double fade_allowance = 0;  // version 2: the examination discounts the fading to come (§5)
 
   // Dots per region when a session spreads them evenly: the unit of region density.
   double dots_per_region() const {
@@ -110,6 +128,7 @@ struct Optics {
   double cap_sigma = 0;
   double blowout_sharpness = 0;
   double visible_threshold = 0;
+  double reference_depth_um = 0;  // version 2: the threshold's fixed perceptual depth (§4)
   double hair_obscure_mm = 0;
 };
 
@@ -146,6 +165,7 @@ struct ConvergenceSpec {
 };
 
 struct Parameters {
+  ModelSettings model;
   RunSettings run;
   PatientModel patient;
   Protocol protocol;
@@ -155,6 +175,14 @@ struct Parameters {
   Optics optics;
   SweepSpec sweep;
   ConvergenceSpec convergence;
+
+  // Version 2's behaviours, each off under model.version = 1 (docs/model.md §3.1, §4, §5).
+  bool version_one() const { return model.version == 1; }
+  bool plans_moves() const { return !version_one() && technician.plan == "adaptive"; }
+  // The depth at which the visibility threshold is set: the needle's target in version 1.
+  double threshold_depth_um() const {
+    return version_one() ? technician.target_depth_um : optics.reference_depth_um;
+  }
 };
 
 }  // namespace smpsim

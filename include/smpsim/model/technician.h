@@ -23,6 +23,20 @@ class RegionPlan {
   std::vector<double> cumulative_;
 };
 
+// What the examination of one session showed of that session's own dots (docs/model.md §3.1).
+struct SessionFindings {
+  double blowout_share = 0;  // b: dots placed deep (z >= E + P)
+  double lost_share = 0;     // l: dots with less than lost_below of their pigment still in the skin
+  double faint_share = 0;    // q: neither deep nor lost, and yet not seen at the examination
+};
+
+// How the technician works in one session: the needle's depth shift from target_depth_um and the
+// factor on each dot's pigment (docs/model.md §3.1). The first session works as planned.
+struct SessionMove {
+  double depth_shift_um = 0;
+  double pigment_factor = 1;
+};
+
 // The technician (docs/model.md §3, §4): where each dot goes, when, how deep and with how much
 // pigment.
 class Technician {
@@ -35,9 +49,16 @@ class Technician {
   RegionPlan plan(std::span<const double> region_density) const;
   RegionPlan uniform_plan() const;
 
+  // The next session's move from the last one and what its examination found (§3.1): one depth
+  // step shallower after too many blowouts, else one deeper after too many lost dots, clamped
+  // to +-max_depth_shift_um; pigment x pigment_step (up to max_pigment_factor) after too many
+  // faint dots. With plan = "fixed" (or model.version = 1) every session is the first's.
+  SessionMove next_move(const SessionMove& last, const SessionFindings& found) const;
+
   // A dot's region, puncture time within the session, depth (normal, truncated at 10 um) and
   // pigment; the first draws of the dot's own random stream.
-  Puncture puncture(const RegionPlan& plan, double session_start, RandomStream& stream) const;
+  Puncture puncture(const RegionPlan& plan, const SessionMove& move, double session_start,
+                    RandomStream& stream) const;
 
  private:
   std::uint32_t regions_;
@@ -46,6 +67,10 @@ class Technician {
   double session_days_;
   Distribution needle_depth_um_;  // before the truncation at 10 um
   Distribution pigment_;
+  bool plans_moves_;
+  double target_depth_um_;
+  double blowout_tolerance_, lost_tolerance_, faint_tolerance_;
+  double depth_step_um_, max_depth_shift_um_, pigment_step_, max_pigment_factor_;
 };
 
 }  // namespace smpsim

@@ -53,7 +53,7 @@ TEST_CASE("punctures fall within the session at truncated-normal depths", "[tech
   constexpr int kDots = 50000;
   for (int d = 0; d < kDots; ++d) {
     RandomStream stream(2, 0, StreamPurpose::kDot, 0, d);
-    const Puncture puncture = technician.puncture(plan, 20.0, stream);
+    const Puncture puncture = technician.puncture(plan, SessionMove{}, 20.0, stream);
     REQUIRE(puncture.time >= 20.0);
     REQUIRE(puncture.time <= 20.0 + p.technician.session_hours / 24);
     REQUIRE(puncture.depth_um >= 10);
@@ -66,4 +66,81 @@ TEST_CASE("punctures fall within the session at truncated-normal depths", "[tech
   for (int count : per_region) {
     CHECK(std::abs(count - kDots / 16.0) <= 4 * std::sqrt(kDots / 16.0 * (15.0 / 16)));
   }
+}
+
+// docs/model.md §3.1: each rule of the technician's plan alone.
+TEST_CASE("the plan: too many blowouts move the next session one step shallower",
+          "[technician][plan]") {
+  const Parameters p = default_parameters();
+  const Technician technician(p);
+  const SessionMove next = technician.next_move({}, {1.0, 0.0, 0.0});
+  CHECK(next.depth_shift_um == -p.technician.depth_step_um);
+  CHECK(next.pigment_factor == 1.0);
+  // Blowouts win over lost dots: a blurred dot cannot be undone.
+  CHECK(technician.next_move({}, {1.0, 1.0, 0.0}).depth_shift_um == -p.technician.depth_step_um);
+  // At the tolerance exactly, nothing changes.
+  const SessionMove at_tolerance = technician.next_move({}, {p.technician.blowout_tolerance, 0, 0});
+  CHECK(at_tolerance.depth_shift_um == 0);
+}
+
+TEST_CASE("the plan: too many lost dots move the next session one step deeper",
+          "[technician][plan]") {
+  const Parameters p = default_parameters();
+  const Technician technician(p);
+  const SessionMove next = technician.next_move({-25, 1.0}, {0.0, 1.0, 0.0});
+  CHECK(next.depth_shift_um == -25 + p.technician.depth_step_um);
+  CHECK(next.pigment_factor == 1.0);
+  CHECK(technician.next_move({}, {0, p.technician.lost_tolerance, 0}).depth_shift_um == 0);
+}
+
+TEST_CASE("the plan: too many faint dots multiply the pigment by pigment_step",
+          "[technician][plan]") {
+  const Parameters p = default_parameters();
+  const Technician technician(p);
+  const SessionMove next = technician.next_move({10, 1.2}, {0.0, 0.0, 1.0});
+  CHECK(next.depth_shift_um == 10);
+  CHECK(next.pigment_factor == Approx(1.2 * p.technician.pigment_step));
+  CHECK(technician.next_move({}, {0, 0, p.technician.faint_tolerance}).pigment_factor == 1.0);
+}
+
+TEST_CASE("the plan clamps the depth shift and the pigment factor at their limits",
+          "[technician][plan]") {
+  const Parameters p = default_parameters();
+  const Technician technician(p);
+  const double limit = p.technician.max_depth_shift_um;
+  CHECK(technician.next_move({-limit, 1}, {1, 0, 0}).depth_shift_um == -limit);
+  CHECK(technician.next_move({limit, 1}, {0, 1, 0}).depth_shift_um == limit);
+  const double most = p.technician.max_pigment_factor;
+  CHECK(technician.next_move({0, most}, {0, 0, 1}).pigment_factor == most);
+  CHECK(technician.next_move({0, most / 1.1}, {0, 0, 1}).pigment_factor == most);
+  // The needle never aims above 10 um: a shallow target limits the shallower shift.
+  Parameters shallow = p;
+  shallow.technician.target_depth_um = 40;
+  CHECK(Technician(shallow).next_move({-25, 1}, {1, 0, 0}).depth_shift_um == -30);
+}
+
+TEST_CASE("a fixed plan, or model version 1, keeps every session's depth and pigment",
+          "[technician][plan]") {
+  Parameters p = default_parameters();
+  p.technician.plan = "fixed";
+  CHECK(Technician(p).next_move({}, {1, 1, 1}).depth_shift_um == 0);
+  CHECK(Technician(p).next_move({}, {1, 1, 1}).pigment_factor == 1);
+  p.technician.plan = "adaptive";
+  p.model.version = 1;
+  CHECK(Technician(p).next_move({}, {1, 1, 1}).depth_shift_um == 0);
+  CHECK(Technician(p).next_move({}, {0, 0, 1}).pigment_factor == 1);
+}
+
+TEST_CASE("a move shifts the needle's depth and scales the pigment on the same random numbers",
+          "[technician][plan]") {
+  Parameters p = default_parameters();
+  p.technician.depth_sd_um = 0;
+  const Technician technician(p);
+  const RegionPlan plan = technician.uniform_plan();
+  RandomStream a(3, 0, StreamPurpose::kDot, 0, 7), b(3, 0, StreamPurpose::kDot, 0, 7);
+  const Puncture plain = technician.puncture(plan, SessionMove{}, 0.0, a);
+  const Puncture moved = technician.puncture(plan, SessionMove{-50, 1.5}, 0.0, b);
+  CHECK(moved.region == plain.region);
+  CHECK(moved.depth_um == plain.depth_um - 50);
+  CHECK(moved.pigment == Approx(plain.pigment * 1.5));
 }
