@@ -83,10 +83,10 @@ StudyEstimate estimate_study(const Parameters& base, const SweepPlan& plan, int 
         need.patients = std::max(need.patients, need.patients_per_outcome.back());
       }
       // Patients come in whole batches, at least one, and stop at max_patients.
-      need.patients = std::min(
-          target.max_patients,
-          std::max<std::int64_t>(1, (need.patients + target.batch - 1) / target.batch) *
-              target.batch);
+      need.patients =
+          std::min(target.max_patients,
+                   std::max<std::int64_t>(1, (need.patients + target.batch - 1) / target.batch) *
+                       target.batch);
       total_needed += need.patients;
       estimate.needs.push_back(std::move(need));
     }

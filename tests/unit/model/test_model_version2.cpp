@@ -70,7 +70,7 @@ TEST_CASE("T10 the planning technician halves the share of poorly covered patien
            0.5 * (outcome_of(f, Outcome::kFinalCoverage) < low ? 1.0 : 0.0);
   });
   INFO("share(adaptive) - share(fixed) / 2 below coverage 0.5: " << halved.mean << " +- "
-                                                                   << halved.sem);
+                                                                 << halved.sem);
   // At the version-2 defaults the fixed plan too leaves almost no one below 0.5 (0.1 %: the
   // absolute threshold and the examination do most of it), too rare for four standard errors
   // to show a halving: the point estimate is checked (1e-12: rounding of a running mean), and
@@ -81,9 +81,8 @@ TEST_CASE("T10 the planning technician halves the share of poorly covered patien
   const auto version_one = simulate_cohort(v1, kCohort);
   RunningMoments against_v1;
   for (std::size_t i = 0; i < version_one.size(); ++i) {
-    against_v1.add(
-        (outcome_of(adaptive_cohort()[i], Outcome::kFinalCoverage) < low ? 1.0 : 0.0) -
-        0.5 * (outcome_of(version_one[i], Outcome::kFinalCoverage) < low ? 1.0 : 0.0));
+    against_v1.add((outcome_of(adaptive_cohort()[i], Outcome::kFinalCoverage) < low ? 1.0 : 0.0) -
+                   0.5 * (outcome_of(version_one[i], Outcome::kFinalCoverage) < low ? 1.0 : 0.0));
   }
   INFO("share(version 2) - share(version 1) / 2 below 0.5: " << against_v1.mean() << " +- "
                                                              << against_v1.standard_error());
@@ -105,7 +104,8 @@ TEST_CASE("T10 a thin papillary dermis gets fewer blowouts from the planning tec
   RunningMoments d;
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (a[i].patient.papillary_um() >= 180) continue;
-    d.add(outcome_of(a[i], Outcome::kBlowoutFraction) - outcome_of(f[i], Outcome::kBlowoutFraction));
+    d.add(outcome_of(a[i], Outcome::kBlowoutFraction) -
+          outcome_of(f[i], Outcome::kBlowoutFraction));
   }
   INFO(d.count() << " patients, blowout_fraction adaptive - fixed: " << d.mean() << " +- "
                  << d.standard_error());
@@ -137,10 +137,8 @@ TEST_CASE("T12 low contrast gets more pigment, a thin dermis a shallower needle"
   const auto thick = share_among(
       cohort, [](const PatientResult& r) { return r.patient.papillary_um() > 300; }, shallower);
   const double depth_sem = std::hypot(thin.sem, thick.sem);
-  INFO("negative depth shift by the last session: papillary < 180 " << thin.mean << " +- "
-                                                                     << thin.sem << ", > 300 "
-                                                                     << thick.mean << " +- "
-                                                                     << thick.sem);
+  INFO("negative depth shift by the last session: papillary < 180 "
+       << thin.mean << " +- " << thin.sem << ", > 300 " << thick.mean << " +- " << thick.sem);
   CHECK(thin.mean - thick.mean >= kSigmas * depth_sem);
 }
 
