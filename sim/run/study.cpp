@@ -222,6 +222,8 @@ class Study {
     info_.model_version = base_.model.version;
 
     const fs::path checkpoint_path = checkpoint_directory(options_.output);
+    bool resumable = false;
+    // Every way this can fail is told to the other ranks, which wait for rank 0's word.
     try {
       // One run per output, before anything else is looked at.
       try {
@@ -230,16 +232,8 @@ class Study {
         check_output_path(options_.output, true);  // a missing or read-only directory, said so
         throw;
       }
-    } catch (const InputError&) {
-      ranks::broadcast(kExitBadInput);
-      throw;
-    } catch (...) {
-      ranks::broadcast(kExitRuntimeFailure);
-      throw;
-    }
-    // A folder without a manifest holds nothing committed: it is treated as empty.
-    const bool resumable = options_.resume && Checkpoint::exists(checkpoint_path);
-    try {
+      // A folder without a manifest holds nothing committed: it is treated as empty.
+      resumable = options_.resume && Checkpoint::exists(checkpoint_path);
       if (options_.resume && !resumable && is_complete_output(options_.output)) {
         ranks::broadcast(kNothingToDo);
         result_.end = StudyEnd::kAlreadyComplete;
