@@ -31,7 +31,7 @@ void BM_DrawSessionDots(benchmark::State& state) {
     Scalp scalp(kinetics.packets_per_dot(), regions);
     for (std::int64_t d = 0; d < dots; ++d) {
       RandomStream stream(seed, patient.id, StreamPurpose::kDot, 0, static_cast<std::uint32_t>(d));
-      const Puncture puncture = technician.puncture(plan, SessionMove{}, 0.0, stream);
+      const Puncture puncture = technician.puncture(plan, d, SessionMove{}, 0.0, stream);
       scalp.add(kinetics.draw(puncture, 0, stream, scalp.next_packets()));
     }
     benchmark::DoNotOptimize(scalp.dots.data());

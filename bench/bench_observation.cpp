@@ -59,7 +59,7 @@ struct FinishedPatient {
       session_starts.push_back(record.day);
       for (std::int64_t d = 0; d < p.technician.dots_per_session; ++d) {
         RandomStream stream(seed, id, StreamPurpose::kDot, session, static_cast<std::uint32_t>(d));
-        const Puncture puncture = technician.puncture(plan, SessionMove{}, record.day, stream);
+        const Puncture puncture = technician.puncture(plan, d, SessionMove{}, record.day, stream);
         scalp.add(kinetics.draw(puncture, static_cast<std::uint16_t>(session), stream,
                                 scalp.next_packets()));
       }

@@ -187,7 +187,7 @@ std::vector<ConfigKey> make_keys() {
           "factor on the pigment load after a faint session (unsourced)"),
       key(SMPSIM_FIELD(technician, max_pigment_factor), 2.0, "factor", between(1, 100),
           "largest pigment factor (unsourced)"),
-      key(SMPSIM_FIELD(technician, fade_allowance), 0.88, "factor", above(0, 1),
+      key(SMPSIM_FIELD(technician, fade_allowance), 0.84, "factor", above(0, 1),
           "the examination counts a dot when its shade x this reaches the threshold: the look "
           "fades for 2-3 more weeks (version 2); calibrated (T7, T13)"),
 

@@ -97,6 +97,7 @@ Observer::Observer(const Parameters& parameters, const Patient& patient)
               parameters.version_one()
                   ? visibility_threshold(parameters)
                   : visibility_threshold(parameters) / parameters.technician.fade_allowance,
+              !parameters.version_one(),
               !parameters.version_one()},
       density_target_(parameters.technician.density_target),
       lost_below_(parameters.technician.lost_below),
@@ -117,8 +118,8 @@ void Observer::add_session(const Scalp& scalp, std::span<const double> session_s
   table_->add_session(scalp, session_starts);
 }
 
-double Observer::density_of(std::size_t region, std::int64_t visible) const {
-  return prior_density_[region] + static_cast<double>(visible) / dots_per_region_;
+double Observer::density_of(std::size_t region, double visible) const {
+  return prior_density_[region] + visible / dots_per_region_;
 }
 
 ScalpSnapshot Observer::snapshot(const Scalp& scalp, std::span<const double> session_starts,

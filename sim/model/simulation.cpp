@@ -91,7 +91,7 @@ class Treatment {
     for (std::int64_t d = 0; d < dots; ++d) {
       RandomStream stream(seed_, patient_.id, StreamPurpose::kDot, session,
                           static_cast<std::uint32_t>(d));
-      const Puncture puncture = technician_.puncture(plan, move_, event.time, stream);
+      const Puncture puncture = technician_.puncture(plan, d, move_, event.time, stream);
       const Dot dot = kinetics_.draw(puncture, static_cast<std::uint16_t>(session), stream,
                                      scalp_.next_packets());
       scalp_.add(dot);

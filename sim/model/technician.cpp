@@ -1,6 +1,8 @@
 #include "smpsim/model/technician.h"
 
 #include <algorithm>
+#include <cmath>
+#include <numeric>
 
 #include "smpsim/model/parameters.h"
 #include "smpsim/model/rng.h"
@@ -11,7 +13,8 @@ namespace {
 constexpr double kShallowestDepthUm = 10;  // docs/model.md §4: depth truncated at 10 um
 }  // namespace
 
-RegionPlan::RegionPlan(std::vector<double> weights) : cumulative_(std::move(weights)) {
+RegionPlan::RegionPlan(std::vector<double> weights, std::int64_t dots)
+    : cumulative_(std::move(weights)) {
   const bool all_zero =
       std::all_of(cumulative_.begin(), cumulative_.end(), [](double w) { return w <= 0; });
   double total = 0;
@@ -21,6 +24,39 @@ RegionPlan::RegionPlan(std::vector<double> weights) : cumulative_(std::move(weig
   }
   for (double& w : cumulative_) w /= total;
   cumulative_.back() = 1.0;
+  if (dots > 0) count_out(dots);
+}
+
+void RegionPlan::count_out(std::int64_t dots) {
+  // Largest remainder (Hamilton): each region's quota floored, the dots left over to the largest
+  // fractional parts, ties to the lower region; deterministic, and no region is off its quota
+  // by a whole dot.
+  const std::size_t regions = cumulative_.size();
+  counts_.assign(regions, 0);
+  std::vector<double> remainder(regions);
+  std::int64_t given = 0;
+  double below = 0;
+  for (std::size_t r = 0; r < regions; ++r) {
+    const double quota = (cumulative_[r] - below) * static_cast<double>(dots);
+    below = cumulative_[r];
+    counts_[r] = static_cast<std::int64_t>(std::floor(quota));
+    remainder[r] = quota - static_cast<double>(counts_[r]);
+    given += counts_[r];
+  }
+  std::vector<std::size_t> order(regions);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return remainder[a] > remainder[b]; });
+  for (std::size_t i = 0; given < dots; i = (i + 1) % regions, ++given) ++counts_[order[i]];
+  first_dot_after_.resize(regions);
+  std::partial_sum(counts_.begin(), counts_.end(), first_dot_after_.begin());
+}
+
+std::uint32_t RegionPlan::region_of(std::int64_t dot, double uniform) const {
+  if (counts_.empty()) return choose(uniform);
+  const auto it = std::upper_bound(first_dot_after_.begin(), first_dot_after_.end(), dot);
+  return static_cast<std::uint32_t>(std::min<std::ptrdiff_t>(
+      it - first_dot_after_.begin(), static_cast<std::ptrdiff_t>(counts_.size()) - 1));
 }
 
 std::uint32_t RegionPlan::choose(double uniform) const {
@@ -31,6 +67,7 @@ std::uint32_t RegionPlan::choose(double uniform) const {
 
 Technician::Technician(const Parameters& parameters)
     : regions_(static_cast<std::uint32_t>(parameters.technician.regions)),
+      counted_dots_(parameters.version_one() ? 0 : parameters.technician.dots_per_session),
       adaptive_(parameters.technician.adaptive),
       aim_(parameters.technician.fill * parameters.technician.density_target),
       session_days_(parameters.technician.session_hours / 24),
@@ -70,7 +107,7 @@ SessionMove Technician::next_move(const SessionMove& last, const SessionFindings
 }
 
 RegionPlan Technician::uniform_plan() const {
-  return RegionPlan(std::vector<double>(regions_, 1.0));
+  return RegionPlan(std::vector<double>(regions_, 1.0), counted_dots_);
 }
 
 RegionPlan Technician::plan(std::span<const double> region_density) const {
@@ -79,13 +116,13 @@ RegionPlan Technician::plan(std::span<const double> region_density) const {
   for (std::size_t r = 0; r < weights.size(); ++r) {
     weights[r] = std::max(aim_ - region_density[r], 0.0);
   }
-  return RegionPlan(std::move(weights));
+  return RegionPlan(std::move(weights), counted_dots_);
 }
 
-Puncture Technician::puncture(const RegionPlan& plan, const SessionMove& move, double session_start,
-                              RandomStream& stream) const {
+Puncture Technician::puncture(const RegionPlan& plan, std::int64_t dot, const SessionMove& move,
+                              double session_start, RandomStream& stream) const {
   Puncture puncture;
-  puncture.region = plan.choose(stream.uniform());
+  puncture.region = plan.region_of(dot, stream.uniform());
   puncture.time = session_start + session_days_ * stream.uniform();
   // Normal, truncated at 10 um by rejection: exact, and since the target is at least 10 um at
   // least half the draws are kept.

@@ -25,6 +25,9 @@ struct LookOptics {
   // fade_allowance, the fading still to come discounted) and whether a scab hides a dot.
   double examination_threshold;
   bool examination_hides_scabbed;
+  // Version 2 (docs/model.md §7, T14): a region a session's scratching did not reach shows that
+  // session's visible share pooled over every such region, not its own ~60 dots' share.
+  bool pools_unscratched_regions;
 
   // The shade of a fresh dot whose packets all have look 1: contrast x m / K (x blowout).
   double shade_weight(const Dot& dot) const {
@@ -148,11 +151,11 @@ class LookTable {
   // present pigment as last updated.
   struct Look {
     std::int64_t punctured = 0;
-    double shade = 0;                   // sum of relative shades
-    double seen = 0;                    // the same over dots not under a scab
-    double deposited = 0;               // sum of pigment
-    double present = 0;                 // sum of pigment x packets in the skin
-    std::vector<std::int64_t> visible;  // per region
+    double shade = 0;             // sum of relative shades
+    double seen = 0;              // the same over dots not under a scab
+    double deposited = 0;         // sum of pigment
+    double present = 0;           // sum of pigment x packets in the skin
+    std::vector<double> visible;  // per region: visible dots (version 2: in expectation)
   };
 
   // Who looks: the final look and the daily series see every dot at the plain threshold; the
@@ -192,13 +195,7 @@ class LookTable {
       out.seen += sums.seen;
       out.deposited += sums.deposited;
       out.present += sums.present;
-      for (std::size_t region = 0; region < regions; ++region) {
-        const std::size_t group = session * regions + region;
-        float shown = 0;
-        for (std::size_t i = group_begin_[group]; i < group_begin_[group + 1]; ++i)
-          shown += visible_[i];
-        out.visible[region] += static_cast<std::int64_t>(shown);
-      }
+      add_visible(session, out.visible);
     }
     return out;
   }
@@ -230,6 +227,40 @@ class LookTable {
   }
 
  private:
+  // Adds one session's visible dots per region. A region is scratched for the session when one
+  // of the session's dots there lost its scab to a scratch; every other region differs from the
+  // rest only by how many dots it got, so (version 2) it shows the visible share of all of them:
+  // its density then carries no sampling noise of the simulated dots (a region's ~60 stand for
+  // ~600 real ones), while a scratched region keeps its own dots' share.
+  void add_visible(std::size_t session, std::vector<double>& visible) const {
+    const std::size_t regions = optics_.regions;
+    shown_.assign(regions, 0);
+    scratched_.assign(regions, false);
+    double pooled_shown = 0, pooled_dots = 0;
+    for (std::size_t region = 0; region < regions; ++region) {
+      const std::size_t group = session * regions + region;
+      float shown = 0;
+      bool scratched = false;
+      for (std::size_t i = group_begin_[group]; i < group_begin_[group + 1]; ++i) {
+        shown += visible_[i];
+        scratched = scratched || torn_[i];
+      }
+      shown_[region] = shown;
+      scratched_[region] = scratched;
+      if (!scratched) {
+        pooled_shown += shown;
+        pooled_dots += static_cast<double>(group_begin_[group + 1] - group_begin_[group]);
+      }
+    }
+    for (std::size_t region = 0; region < regions; ++region) {
+      const std::size_t group = session * regions + region;
+      const auto dots = static_cast<double>(group_begin_[group + 1] - group_begin_[group]);
+      const bool pooled =
+          optics_.pools_unscratched_regions && !scratched_[region] && pooled_dots > 0;
+      visible[region] += pooled ? dots * (pooled_shown / pooled_dots) : shown_[region];
+    }
+  }
+
   // The exits of the dot at position i, contiguous: when its packets leave.
   std::span<const double> exits_of(std::size_t i) const {
     return {packet_exit_.data() + i * packets_per_dot_, packets_per_dot_};
@@ -282,6 +313,8 @@ class LookTable {
   std::vector<double> packet_exit_, packet_look_;  // packets_per_dot_ per dot, in table order
   double as_of_ = 0;                               // the time the present pigment is for
   std::vector<float> relative_, seen_, visible_, punctured_;  // the last look, per dot
+  mutable std::vector<double> shown_;    // add_visible's scratch space, per region
+  mutable std::vector<bool> scratched_;  // the same
 };
 
 }  // namespace smpsim

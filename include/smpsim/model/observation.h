@@ -103,7 +103,7 @@ class Observer {
   double scabs_cleared_day(const Scalp& scalp, std::span<const double> session_starts) const;
 
  private:
-  double density_of(std::size_t region, std::int64_t visible) const;
+  double density_of(std::size_t region, double visible) const;
   ScalpSnapshot take_snapshot(const Scalp& scalp, std::span<const double> session_starts, double t,
                               LookTable::Eye eye);
 

@@ -12,15 +12,30 @@ namespace smpsim {
 struct Parameters;
 class RandomStream;
 
-// How a session's dots are spread over the scalp's regions: a cumulative weight per region.
+// How a session's dots are spread over the scalp's regions, in proportion to a weight per region
+// (all zero: uniformly). Version 1 draws each dot's region from the weights; version 2 counts the
+// dots out (docs/model.md §7, T14): each region gets its share of the session's dots rounded by
+// largest remainder, as a technician who works region by region does, so a region's density does
+// not carry the multinomial noise of ~60 simulated dots standing for ~600 real ones.
 class RegionPlan {
  public:
-  explicit RegionPlan(std::vector<double> weights);  // all zero: uniform
-  std::uint32_t choose(double uniform) const;
+  // Counted out over `dots` dots when `dots` > 0; drawn when 0.
+  explicit RegionPlan(std::vector<double> weights, std::int64_t dots = 0);
+
+  // The region of the session's dot `dot`; `uniform` (drawn from the dot's own stream either
+  // way, so the rest of its draws stay the same) decides it when the plan is drawn.
+  std::uint32_t region_of(std::int64_t dot, double uniform) const;
+  std::uint32_t choose(double uniform) const;  // the drawn region
   std::span<const double> cumulative() const { return cumulative_; }
+  // Dots per region when counted out (empty when drawn).
+  std::span<const std::int64_t> counts() const { return counts_; }
 
  private:
+  void count_out(std::int64_t dots);
+
   std::vector<double> cumulative_;
+  std::vector<std::int64_t> counts_;
+  std::vector<std::int64_t> first_dot_after_;  // counted: region r holds dots below entry r
 };
 
 // What the examination of one session showed of that session's own dots (docs/model.md §3.1).
@@ -55,13 +70,14 @@ class Technician {
   // faint dots. With plan = "fixed" (or model.version = 1) every session is the first's.
   SessionMove next_move(const SessionMove& last, const SessionFindings& found) const;
 
-  // A dot's region, puncture time within the session, depth (normal, truncated at 10 um) and
-  // pigment; the first draws of the dot's own random stream.
-  Puncture puncture(const RegionPlan& plan, const SessionMove& move, double session_start,
-                    RandomStream& stream) const;
+  // The region, puncture time within the session, depth (normal, truncated at 10 um) and
+  // pigment of the session's dot `dot`; the first draws of the dot's own random stream.
+  Puncture puncture(const RegionPlan& plan, std::int64_t dot, const SessionMove& move,
+                    double session_start, RandomStream& stream) const;
 
  private:
   std::uint32_t regions_;
+  std::int64_t counted_dots_;  // dots_per_session when counted out (version 2), else 0
   bool adaptive_;
   double aim_;  // fill x density_target
   double session_days_;

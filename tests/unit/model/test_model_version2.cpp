@@ -170,3 +170,43 @@ TEST_CASE("in a depth sweep satisfied falls once blowouts dominate", "[model][de
   INFO("satisfied, target depth 300 - 200 um: " << d.mean() << " +- " << d.standard_error());
   CHECK(-d.mean() >= kSigmas * d.standard_error());
 }
+
+namespace {
+
+// The cohort means of the T14 outcomes at dots_per_session D and 2 D (same seed, same patients),
+// each difference in standard errors of the difference of the two cohort means.
+std::vector<std::pair<Outcome, double>> resolution_shifts(Parameters p, std::int64_t cohort) {
+  p.run.daily = false;
+  const std::vector<PatientResult> at_d = simulate_cohort(p, cohort);
+  p.technician.dots_per_session *= 2;
+  const std::vector<PatientResult> at_2d = simulate_cohort(p, cohort);
+  std::vector<std::pair<Outcome, double>> shifts;
+  for (const Outcome o :
+       {Outcome::kFinalCoverage, Outcome::kPatchiness, Outcome::kSessions, Outcome::kSatisfied}) {
+    RunningMoments d, d2;
+    for (const PatientResult& r : at_d) d.add(outcome_of(r, o));
+    for (const PatientResult& r : at_2d) d2.add(outcome_of(r, o));
+    const double se = std::hypot(d.standard_error(), d2.standard_error());
+    shifts.emplace_back(o, se > 0 ? (d2.mean() - d.mean()) / se : 0.0);
+  }
+  return shifts;
+}
+
+}  // namespace
+
+TEST_CASE("T14 outcomes do not depend on the simulation's resolution", "[model][T14]") {
+  // Version 2 counts each session's dots out to the regions and pools the visible share of the
+  // regions no scratch reached (docs/model.md §7): D and 2 D agree within four standard errors.
+  for (const auto& [outcome, shift] : resolution_shifts(default_parameters(), 1000)) {
+    INFO(kOutcomes[static_cast<std::size_t>(outcome)].name << ": 2D - D = " << shift
+                                                           << " standard errors");
+    CHECK(std::abs(shift) <= kSigmas);
+  }
+  // The check has the power to fail: version 1's patchiness, from each region's own ~60 drawn
+  // dots, falls with resolution by far more than four standard errors.
+  Parameters v1 = default_parameters();
+  v1.model.version = 1;
+  const auto v1_shifts = resolution_shifts(v1, 1000);
+  INFO("version 1 patchiness: 2D - D = " << v1_shifts[1].second << " standard errors");
+  CHECK(v1_shifts[1].second < -kSigmas);
+}

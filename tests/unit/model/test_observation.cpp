@@ -92,6 +92,7 @@ TEST_CASE(
     "a snapshot counts visible dots per region and gives coverage patchiness shade and retained",
     "[observation]") {
   Parameters p = default_parameters();
+  p.model.version = 1;  // each region's own dots (version 2 pools them: the next test)
   p.technician.regions = 4;
   p.technician.dots_per_session = 4;  // one dot per region is density 1
   p.technician.density_target = 1.0;
@@ -125,6 +126,34 @@ TEST_CASE(
   double ss = 0;
   for (double x : d) ss += (x - mean) * (x - mean);
   CHECK(after.patchiness == Approx(std::sqrt(ss / 4) / mean));
+}
+
+TEST_CASE("version 2 gives a region no scratch reached the visible share pooled over all such",
+          "[observation]") {
+  Parameters p = default_parameters();
+  p.technician.regions = 4;
+  p.technician.dots_per_session = 4;  // one dot per region is density 1
+  p.technician.density_target = 1.0;
+  Observer observer(p, plain_patient());
+  Scalp scalp(8, 4);
+  const std::vector<double> sessions = {0.0};
+  add_dot(scalp, 0, 1.0, {});  // all pigment stays: visible
+  add_dot(scalp, 0, 1.0, {});
+  add_dot(scalp, 1, 1.0, {});
+  add_dot(scalp, 2, 1.0, {5, 5, 5, 5, 5, 5, 5, 5});  // all gone at day 5: not visible
+  observer.add_session(scalp, sessions);
+  // No scratch: three of the four dots are visible, so every region shows 3/4 of its dots.
+  const ScalpSnapshot pooled = observer.snapshot(scalp, sessions, 6.0);
+  CHECK(pooled.region_density == std::vector<double>{1.5, 0.75, 0.75, 0.0});
+  // A scratch tore region 1's scab: it keeps its own dot (visible); the others pool theirs
+  // (two of three visible).
+  scalp.dots[2].scab_torn = true;
+  const ScalpSnapshot scratched = observer.snapshot(scalp, sessions, 6.0);
+  CHECK(scratched.region_density[0] == Approx(2 * 2.0 / 3));
+  CHECK(scratched.region_density[1] == 1.0);
+  CHECK(scratched.region_density[2] == Approx(2.0 / 3));
+  CHECK(scratched.region_density[3] == 0.0);
+  CHECK(scratched.coverage == 0.5);
 }
 
 TEST_CASE("the daily series agree with snapshots at t = k + 0.5", "[observation]") {

@@ -45,6 +45,7 @@ TEST_CASE("when every region is full or the technician is not adaptive the dots 
 
 TEST_CASE("punctures fall within the session at truncated-normal depths", "[technician]") {
   Parameters p = default_parameters();
+  p.model.version = 1;                // regions drawn per dot, as version 1 does
   p.technician.target_depth_um = 40;  // 0.5 sd above the 10 um floor: truncation matters
   const Technician technician(p);
   const RegionPlan plan = technician.uniform_plan();
@@ -53,7 +54,7 @@ TEST_CASE("punctures fall within the session at truncated-normal depths", "[tech
   constexpr int kDots = 50000;
   for (int d = 0; d < kDots; ++d) {
     RandomStream stream(2, 0, StreamPurpose::kDot, 0, d);
-    const Puncture puncture = technician.puncture(plan, SessionMove{}, 20.0, stream);
+    const Puncture puncture = technician.puncture(plan, d, SessionMove{}, 20.0, stream);
     REQUIRE(puncture.time >= 20.0);
     REQUIRE(puncture.time <= 20.0 + p.technician.session_hours / 24);
     REQUIRE(puncture.depth_um >= 10);
@@ -119,6 +120,42 @@ TEST_CASE("the plan clamps the depth shift and the pigment factor at their limit
   CHECK(Technician(shallow).next_move({-25, 1}, {1, 0, 0}).depth_shift_um == -30);
 }
 
+TEST_CASE("version 2 counts a session's dots out to the regions by largest remainder",
+          "[technician]") {
+  Parameters p = default_parameters();
+  p.technician.regions = 4;
+  p.technician.dots_per_session = 10;
+  const Technician technician(p);
+  // Even: 10 dots over 4 regions is 2.5 each; the two leftover dots go to the lowest regions.
+  const RegionPlan even = technician.uniform_plan();
+  CHECK(std::vector<std::int64_t>(even.counts().begin(), even.counts().end()) ==
+        std::vector<std::int64_t>{3, 3, 2, 2});
+  // Weights 0, 0.3, 0.6, 0 (what regions 1 and 2 lack): quotas 0, 3.33, 6.67, 0 -> 0, 3, 7, 0.
+  const double aim = p.technician.fill * p.technician.density_target;
+  const std::vector<double> density = {aim, aim - 0.3, aim - 0.6, aim + 0.5};
+  const RegionPlan plan = technician.plan(density);
+  CHECK(std::vector<std::int64_t>(plan.counts().begin(), plan.counts().end()) ==
+        std::vector<std::int64_t>{0, 3, 7, 0});
+  // Dots go region by region in index order, whatever the dot's own uniform.
+  std::vector<std::uint32_t> regions;
+  for (std::int64_t d = 0; d < 10; ++d) regions.push_back(plan.region_of(d, 0.999));
+  CHECK(regions == std::vector<std::uint32_t>{1, 1, 1, 2, 2, 2, 2, 2, 2, 2});
+  // The default session: 1,000 dots over 16 regions, every region within one dot of its quota.
+  const RegionPlan full = Technician(default_parameters()).uniform_plan();
+  std::int64_t total = 0;
+  for (std::int64_t count : full.counts()) {
+    CHECK(std::abs(static_cast<double>(count) - 1000.0 / 16) < 1);
+    total += count;
+  }
+  CHECK(total == 1000);
+  // Version 1 draws: no counts, and the dot's uniform decides.
+  p.model.version = 1;
+  const RegionPlan drawn = Technician(p).plan(density);
+  CHECK(drawn.counts().empty());
+  CHECK(drawn.region_of(0, 0.2) == 1);
+  CHECK(drawn.region_of(0, 0.5) == 2);
+}
+
 TEST_CASE("a fixed plan, or model version 1, keeps every session's depth and pigment",
           "[technician][plan]") {
   Parameters p = default_parameters();
@@ -138,8 +175,8 @@ TEST_CASE("a move shifts the needle's depth and scales the pigment on the same r
   const Technician technician(p);
   const RegionPlan plan = technician.uniform_plan();
   RandomStream a(3, 0, StreamPurpose::kDot, 0, 7), b(3, 0, StreamPurpose::kDot, 0, 7);
-  const Puncture plain = technician.puncture(plan, SessionMove{}, 0.0, a);
-  const Puncture moved = technician.puncture(plan, SessionMove{-50, 1.5}, 0.0, b);
+  const Puncture plain = technician.puncture(plan, 7, SessionMove{}, 0.0, a);
+  const Puncture moved = technician.puncture(plan, 7, SessionMove{-50, 1.5}, 0.0, b);
   CHECK(moved.region == plain.region);
   CHECK(moved.depth_um == plain.depth_um - 50);
   CHECK(moved.pigment == Approx(plain.pigment * 1.5));
