@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -25,9 +26,10 @@ struct LookOptics {
   // fade_allowance, the fading still to come discounted) and whether a scab hides a dot.
   double examination_threshold;
   bool examination_hides_scabbed;
-  // Version 2 (docs/model.md §7, T14): a region a session's scratching did not reach shows that
-  // session's visible share pooled over every such region, not its own ~60 dots' share.
-  bool pools_unscratched_regions;
+  // Version 2 (docs/model.md §7, T14): a region shows its session's visible share pooled over
+  // every region as no scratch had touched it, plus what the scratches did to its own dots,
+  // not its own ~60 dots' share.
+  bool pools_regions;
 
   // The shade of a fresh dot whose packets all have look 1: contrast x m / K (x blowout).
   double shade_weight(const Dot& dot) const {
@@ -128,12 +130,17 @@ class LookTable {
       const Dot& dot = scalp.dots[order_[i]];
       if (dot.scab_torn && !torn_[i]) {
         torn_[i] = true;
+        if (optics_.pools_regions) keep_untorn(i);
         scab_off_[i] = static_cast<float>(dot.scab_off);
         copy_packets(scalp, i);
         next_exit_[i] = kStale;
       } else if (back_in_time) {
         next_exit_[i] = kStale;
       }
+    }
+    if (back_in_time) {
+      for (Untorn& untorn : untorn_)
+        std::fill(untorn.next_exit.begin(), untorn.next_exit.end(), kStale);
     }
     advance(t);
   }
@@ -144,6 +151,11 @@ class LookTable {
     as_of_ = t;
     for (std::size_t i = 0; i < size(); ++i) {
       if (t >= next_exit_[i]) update_present(i, t);
+    }
+    for (Untorn& untorn : untorn_) {
+      for (std::size_t j = 0; j < untorn.position.size(); ++j) {
+        if (t >= untorn.next_exit[j]) untorn.update_present(j, t, packets_per_dot_);
+      }
     }
   }
 
@@ -195,7 +207,8 @@ class LookTable {
       out.seen += sums.seen;
       out.deposited += sums.deposited;
       out.present += sums.present;
-      add_visible(session, out.visible);
+      add_visible(session, t, kernel_optics, clock, examining && optics_.examination_hides_scabbed,
+                  out.visible);
     }
     return out;
   }
@@ -227,37 +240,105 @@ class LookTable {
   }
 
  private:
-  // Adds one session's visible dots per region. A region is scratched for the session when one
-  // of the session's dots there lost its scab to a scratch; every other region differs from the
-  // rest only by how many dots it got, so (version 2) it shows the visible share of all of them:
-  // its density then carries no sampling noise of the simulated dots (a region's ~60 stand for
-  // ~600 real ones), while a scratched region keeps its own dots' share.
-  void add_visible(std::size_t session, std::vector<double>& visible) const {
+  // The dots a scratch tore, as they would be had it not (version 2, T14): their columns as they
+  // were before the tear, and their look at the last look, for one session.
+  struct Untorn {
+    std::vector<std::size_t> position;  // in the table
+    std::vector<std::uint32_t> region;
+    std::vector<float> puncture, peak_offset, cap_offset, cap_um, scab_form, scab_off;
+    std::vector<float> present_share, present_shade;
+    std::vector<double> weight, fresh_look, next_exit;
+    std::vector<double> packet_exit, packet_look;  // packets per dot, contiguous
+    std::vector<float> relative, seen, visible, punctured;
+
+    void update_present(std::size_t j, double t, std::size_t packets_per_dot) {
+      const PresentPigment present =
+          present_at({packet_exit.data() + j * packets_per_dot, packets_per_dot},
+                     {packet_look.data() + j * packets_per_dot, packets_per_dot}, t);
+      const double packets = static_cast<double>(packets_per_dot);
+      present_share[j] = static_cast<float>(fresh_look[j] > 0 ? present.look / fresh_look[j]
+                                                              : present.packets / packets);
+      present_shade[j] = static_cast<float>(weight[j] * present.look);
+      next_exit[j] = present.next_exit;
+    }
+  };
+
+  // Keeps the dot at position i as it is before its tear is read in.
+  void keep_untorn(std::size_t i) {
+    const std::size_t regions = optics_.regions;
+    const auto group = static_cast<std::size_t>(
+        std::upper_bound(group_begin_.begin(), group_begin_.end(), i) - group_begin_.begin() - 1);
+    const std::size_t session = group / regions;
+    if (untorn_.size() <= session) untorn_.resize(session + 1);
+    Untorn& u = untorn_[session];
+    u.position.push_back(i);
+    u.region.push_back(static_cast<std::uint32_t>(group % regions));
+    u.puncture.push_back(puncture_[i]);
+    u.peak_offset.push_back(peak_offset_[i]);
+    u.cap_offset.push_back(cap_offset_[i]);
+    u.cap_um.push_back(cap_um_[i]);
+    u.scab_form.push_back(scab_form_[i]);
+    u.scab_off.push_back(scab_off_[i]);
+    u.present_share.push_back(0);
+    u.present_shade.push_back(0);
+    u.weight.push_back(weight_[i]);
+    u.fresh_look.push_back(fresh_look_[i]);
+    u.next_exit.push_back(kStale);
+    const auto exits = exits_of(i);
+    u.packet_exit.insert(u.packet_exit.end(), exits.begin(), exits.end());
+    u.packet_look.insert(u.packet_look.end(), packet_look_.begin() + i * packets_per_dot_,
+                         packet_look_.begin() + (i + 1) * packets_per_dot_);
+    for (auto* column : {&u.relative, &u.seen, &u.visible, &u.punctured}) column->push_back(0);
+  }
+
+  // Adds one session's visible dots per region. Version 1: each region's own dots. Version 2
+  // (docs/model.md §7, T14): given the patient, a region's dots differ from another's only by how
+  // many it got and by the scratches that struck it. So a region shows its count times the
+  // session's visible share over all regions as if no scratch had torn a scab, plus, dot by dot,
+  // what the tears did to its own dots (visible now minus visible untorn): the untorn share is
+  // read from ~1,000 dots, not the region's ~60, and only the scratches' own effect is sampled
+  // region by region.
+  void add_visible(std::size_t session, float t, const KernelOptics& kernel_optics,
+                   SessionClock clock, bool hide_scabbed, std::vector<double>& visible) {
     const std::size_t regions = optics_.regions;
     shown_.assign(regions, 0);
-    scratched_.assign(regions, false);
-    double pooled_shown = 0, pooled_dots = 0;
+    double shown_total = 0;
     for (std::size_t region = 0; region < regions; ++region) {
       const std::size_t group = session * regions + region;
       float shown = 0;
-      bool scratched = false;
-      for (std::size_t i = group_begin_[group]; i < group_begin_[group + 1]; ++i) {
+      for (std::size_t i = group_begin_[group]; i < group_begin_[group + 1]; ++i)
         shown += visible_[i];
-        scratched = scratched || torn_[i];
-      }
       shown_[region] = shown;
-      scratched_[region] = scratched;
-      if (!scratched) {
-        pooled_shown += shown;
-        pooled_dots += static_cast<double>(group_begin_[group + 1] - group_begin_[group]);
+      shown_total += shown;
+    }
+    if (!optics_.pools_regions) {
+      for (std::size_t region = 0; region < regions; ++region) visible[region] += shown_[region];
+      return;
+    }
+    torn_effect_.assign(regions, 0);
+    double untorn_total = shown_total;  // visible had no scratch torn a scab
+    if (session < untorn_.size() && !untorn_[session].position.empty()) {
+      Untorn& u = untorn_[session];
+      look_kernel(0, u.position.size(), t, clock, kernel_optics, u.puncture.data(),
+                  u.peak_offset.data(), u.cap_offset.data(), u.cap_um.data(),
+                  u.present_share.data(), u.present_shade.data(), u.scab_form.data(),
+                  u.scab_off.data(), u.relative.data(), u.seen.data(), u.visible.data(),
+                  u.punctured.data());
+      for (std::size_t j = 0; j < u.position.size(); ++j) {
+        if (hide_scabbed && u.scab_form[j] <= t && t < u.scab_off[j]) u.visible[j] = 0;
+        const double effect = static_cast<double>(visible_[u.position[j]]) - u.visible[j];
+        torn_effect_[u.region[j]] += effect;
+        untorn_total -= effect;
       }
     }
+    const double dots = static_cast<double>(group_begin_[(session + 1) * regions] -
+                                            group_begin_[session * regions]);
+    const double share = dots > 0 ? untorn_total / dots : 0.0;
     for (std::size_t region = 0; region < regions; ++region) {
       const std::size_t group = session * regions + region;
-      const auto dots = static_cast<double>(group_begin_[group + 1] - group_begin_[group]);
-      const bool pooled =
-          optics_.pools_unscratched_regions && !scratched_[region] && pooled_dots > 0;
-      visible[region] += pooled ? dots * (pooled_shown / pooled_dots) : shown_[region];
+      const auto count = static_cast<double>(group_begin_[group + 1] - group_begin_[group]);
+      // Never below none visible: the estimate is a count of dots.
+      visible[region] += std::max(count * share + torn_effect_[region], 0.0);
     }
   }
 
@@ -313,8 +394,8 @@ class LookTable {
   std::vector<double> packet_exit_, packet_look_;  // packets_per_dot_ per dot, in table order
   double as_of_ = 0;                               // the time the present pigment is for
   std::vector<float> relative_, seen_, visible_, punctured_;  // the last look, per dot
-  mutable std::vector<double> shown_;    // add_visible's scratch space, per region
-  mutable std::vector<bool> scratched_;  // the same
+  std::vector<double> shown_, torn_effect_;  // add_visible's scratch space, per region
+  std::vector<Untorn> untorn_;               // per session: its torn dots, untorn
 };
 
 }  // namespace smpsim

@@ -88,14 +88,25 @@ TEST_CASE("hair grows from the last shave: each session and the end of each exam
   CHECK(observer.hair_mm(40, sessions) == Approx(22 * 0.4));
 }
 
+namespace {
+
+// Four regions of one dot each at density 1 (the target), in the given model version.
+Parameters four_regions(std::int64_t version) {
+  Parameters p = default_parameters();
+  p.model.version = version;
+  p.technician.regions = 4;
+  p.technician.dots_per_session = 4;
+  p.technician.density_target = 1.0;
+  return p;
+}
+
+}  // namespace
+
 TEST_CASE(
     "a snapshot counts visible dots per region and gives coverage patchiness shade and retained",
     "[observation]") {
-  Parameters p = default_parameters();
-  p.model.version = 1;  // each region's own dots (version 2 pools them: the next test)
-  p.technician.regions = 4;
-  p.technician.dots_per_session = 4;  // one dot per region is density 1
-  p.technician.density_target = 1.0;
+  // Each region's own dots (version 2 pools them: the next test).
+  const Parameters p = four_regions(1);
   Observer observer(p, plain_patient());
   Scalp scalp(8, 4);
   const std::vector<double> sessions = {0.0};
@@ -128,12 +139,9 @@ TEST_CASE(
   CHECK(after.patchiness == Approx(std::sqrt(ss / 4) / mean));
 }
 
-TEST_CASE("version 2 gives a region no scratch reached the visible share pooled over all such",
+TEST_CASE("version 2 gives each region the session's untorn visible share plus its own tears",
           "[observation]") {
-  Parameters p = default_parameters();
-  p.technician.regions = 4;
-  p.technician.dots_per_session = 4;  // one dot per region is density 1
-  p.technician.density_target = 1.0;
+  const Parameters p = four_regions(2);
   Observer observer(p, plain_patient());
   Scalp scalp(8, 4);
   const std::vector<double> sessions = {0.0};
@@ -145,15 +153,16 @@ TEST_CASE("version 2 gives a region no scratch reached the visible share pooled 
   // No scratch: three of the four dots are visible, so every region shows 3/4 of its dots.
   const ScalpSnapshot pooled = observer.snapshot(scalp, sessions, 6.0);
   CHECK(pooled.region_density == std::vector<double>{1.5, 0.75, 0.75, 0.0});
-  // A scratch tore region 1's scab: it keeps its own dot (visible); the others pool theirs
-  // (two of three visible).
-  scalp.dots[2].scab_torn = true;
-  const ScalpSnapshot scratched = observer.snapshot(scalp, sessions, 6.0);
-  CHECK(scratched.region_density[0] == Approx(2 * 2.0 / 3));
-  CHECK(scratched.region_density[1] == 1.0);
-  CHECK(scratched.region_density[2] == Approx(2.0 / 3));
-  CHECK(scratched.region_density[3] == 0.0);
-  CHECK(scratched.coverage == 0.5);
+  // A scratch at day 5.5 tears region 0's second dot and all its pigment: untorn, three of four
+  // would be visible (the share stays 3/4), and region 0 loses one dot to the tear.
+  scalp.dots[1].scab_torn = true;
+  for (Packet& packet : scalp.packets_of(1)) packet.exit = 5.5;
+  const ScalpSnapshot torn = observer.snapshot(scalp, sessions, 6.0);
+  CHECK(torn.region_density == std::vector<double>{0.5, 0.75, 0.75, 0.0});
+  CHECK(torn.coverage == 0.0);
+  // Before the tear, the torn dot's pigment is all there: the same as untorn.
+  const ScalpSnapshot before = observer.snapshot(scalp, sessions, 5.2);
+  CHECK(before.region_density[0] == Approx(2 * 0.75));
 }
 
 TEST_CASE("the daily series agree with snapshots at t = k + 0.5", "[observation]") {
