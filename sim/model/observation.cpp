@@ -9,6 +9,7 @@
 #include "smpsim/model/look_table.h"
 #include "smpsim/model/parameters.h"
 #include "smpsim/model/patient.h"
+#include "smpsim/model/work_counts.h"
 
 namespace smpsim {
 
@@ -200,6 +201,7 @@ DailyObservations Observer::daily(const Scalp& scalp, std::span<const double> se
     const double t = observation_time(k);
     if (k > 0) table.advance(t);
     const LookTable::Look look = table.look(session_starts, t);
+    SMPSIM_COUNT(daily_dot_looks, look.evaluated);
     wounds.punctured += punctured[k];
     wounds.inflamed += inflamed[k];
     wounds.scabbed += scabbed[k];

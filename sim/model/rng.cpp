@@ -19,9 +19,12 @@ RandomStream::RandomStream(std::uint64_t seed, std::uint64_t patient_id, StreamP
   const Engine::ctr_type counter = {{0u, substream, static_cast<std::uint32_t>(patient_id),
                                      (static_cast<std::uint32_t>(purpose) << 24) | session}};
   engine_.setcounter(counter, 0);
+  SMPSIM_COUNT(streams, 1);
 }
 
 double RandomStream::uniform() {
+  SMPSIM_COUNT(philox_words, 2);
+  SMPSIM_COUNT(uniforms, 1);
   // 53 bits from two 32-bit words, shifted by half a step so 0 and 1 never occur.
   const std::uint64_t high = engine_() >> 5;  // 27 bits
   const std::uint64_t low = engine_() >> 6;   // 26 bits

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "smpsim/model/time.h"
+#include "smpsim/model/work_counts.h"
 
 namespace smpsim {
 
@@ -122,10 +123,13 @@ struct Scalp {
 
   // Room for the next dot's packets, to draw into before add().
   std::span<Packet> next_packets() {
+    SMPSIM_COUNT_REGROWTH(packets, (dots.size() + 1) * packets_per_dot);
     packets.resize((dots.size() + 1) * packets_per_dot);
     return packets_of(dots.size());
   }
   void add(const Dot& dot) {
+    SMPSIM_COUNT_REGROWTH(region_dots[dot.region], region_dots[dot.region].size() + 1);
+    SMPSIM_COUNT_REGROWTH(dots, dots.size() + 1);
     region_dots[dot.region].push_back(static_cast<std::uint32_t>(dots.size()));
     dots.push_back(dot);
   }

@@ -8,6 +8,7 @@
 
 #include "smpsim/model/dot_kinetics.h"
 #include "smpsim/model/look_kernel.h"
+#include "smpsim/model/work_counts.h"
 
 namespace smpsim {
 
@@ -81,19 +82,25 @@ class LookTable {
     for (std::size_t d = first; d < n; ++d) ++count[scalp.dots[d].region + 1];
     for (std::size_t r = 0; r < regions; ++r) count[r + 1] += count[r];
     for (std::size_t r = 1; r <= regions; ++r) group_begin_.push_back(first + count[r]);
+    SMPSIM_COUNT_REGROWTH(order_, n);
     order_.resize(n);
     for (std::size_t d = first; d < n; ++d) order_[first + count[scalp.dots[d].region]++] = d;
 
     for (auto* column :
          {&puncture_, &peak_offset_, &cap_offset_, &cap_um_, &present_share_, &present_shade_,
           &scab_form_, &scab_off_, &relative_, &seen_, &visible_, &punctured_}) {
+      SMPSIM_COUNT_REGROWTH(*column, n);
       column->resize(n);
     }
     for (auto* column : {&weight_, &fresh_look_, &pigment_, &present_pigment_, &next_exit_}) {
+      SMPSIM_COUNT_REGROWTH(*column, n);
       column->resize(n);
     }
     deep_.resize(n);
     packets_per_dot_ = scalp.packets_per_dot;
+    SMPSIM_COUNT_REGROWTH(deep_, n);
+    SMPSIM_COUNT_REGROWTH(packet_exit_, n * packets_per_dot_);
+    SMPSIM_COUNT_REGROWTH(packet_look_, n * packets_per_dot_);
     packet_exit_.resize(n * packets_per_dot_);
     packet_look_.resize(n * packets_per_dot_);
     for (std::size_t i = first; i < n; ++i) {
@@ -153,6 +160,7 @@ class LookTable {
     double deposited = 0;               // sum of pigment
     double present = 0;                 // sum of pigment x packets in the skin
     std::vector<std::int64_t> visible;  // per region
+    std::size_t evaluated = 0;          // dots the kernel evaluated
   };
 
   // Who looks: the final look and the daily series see every dot at the plain threshold; the
@@ -175,6 +183,8 @@ class LookTable {
       // One kernel call and one summing pass for the session; then its regions' visible dots.
       const std::size_t begin = group_begin_[session * regions];
       const std::size_t end = group_begin_[(session + 1) * regions];
+      SMPSIM_COUNT(dot_looks, end - begin);
+      out.evaluated += end - begin;
       look_kernel(begin, end, t, clock, kernel_optics, puncture_.data(), peak_offset_.data(),
                   cap_offset_.data(), cap_um_.data(), present_share_.data(), present_shade_.data(),
                   scab_form_.data(), scab_off_.data(), relative_.data(), seen_.data(),
@@ -240,6 +250,7 @@ class LookTable {
   // The dot's packets as columns: its exits change only when a scratch tears its scab off.
   void copy_packets(const Scalp& scalp, std::size_t i) {
     const auto packets = scalp.packets_of(order_[i]);
+    SMPSIM_COUNT(bytes_copied, packets.size() * 2 * sizeof(double));
     for (std::size_t p = 0; p < packets.size(); ++p) {
       packet_exit_[i * packets_per_dot_ + p] = packets[p].exit;
       packet_look_[i * packets_per_dot_ + p] = packets[p].look;
@@ -248,6 +259,7 @@ class LookTable {
 
   // The pigment still in the skin of the dot at position i, at time t.
   void update_present(std::size_t i, double t) {
+    SMPSIM_COUNT(present_updates, 1);
     const PresentPigment present =
         present_at(exits_of(i), {packet_look_.data() + i * packets_per_dot_, packets_per_dot_}, t);
     // The share of the fresh look still there; when attenuation underflows every look to 0
