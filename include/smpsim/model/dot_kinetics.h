@@ -121,6 +121,11 @@ struct Scalp {
   std::size_t packets_per_dot;
   std::vector<std::vector<std::uint32_t>> region_dots;
 
+  // Room for `dots` dots and their packets, so that adding them copies nothing.
+  void reserve(std::size_t dots_expected) {
+    dots.reserve(dots_expected);
+    packets.reserve(dots_expected * packets_per_dot);
+  }
   // Room for the next dot's packets, to draw into before add().
   std::span<Packet> next_packets() {
     SMPSIM_COUNT_REGROWTH(packets, (dots.size() + 1) * packets_per_dot);

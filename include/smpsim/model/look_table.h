@@ -75,6 +75,9 @@ class LookTable {
   // (session, region), in dot order within a group.
   void add_session(const Scalp& scalp, std::span<const double> session_starts) {
     const std::size_t first = order_.size(), n = scalp.dots.size();
+    packets_per_dot_ = scalp.packets_per_dot;
+    // As much room as the scalp has: the columns, like the dots, never regrow.
+    if (order_.capacity() < scalp.dots.capacity()) reserve(scalp.dots.capacity());
     const std::size_t regions = optics_.regions;
     const std::size_t session = session_starts.size() - 1;
     const double start = session_starts[session];
@@ -97,7 +100,6 @@ class LookTable {
       column->resize(n);
     }
     deep_.resize(n);
-    packets_per_dot_ = scalp.packets_per_dot;
     SMPSIM_COUNT_REGROWTH(deep_, n);
     SMPSIM_COUNT_REGROWTH(packet_exit_, n * packets_per_dot_);
     SMPSIM_COUNT_REGROWTH(packet_look_, n * packets_per_dot_);
@@ -246,6 +248,22 @@ class LookTable {
   }
 
   std::size_t size() const { return order_.size(); }
+
+  void reserve(std::size_t dots) {
+    order_.reserve(dots);
+    for (auto* column :
+         {&puncture_, &peak_offset_, &cap_offset_, &cap_um_, &present_share_, &present_shade_,
+          &scab_form_, &scab_off_, &relative_, &seen_, &visible_, &punctured_}) {
+      column->reserve(dots);
+    }
+    for (auto* column : {&weight_, &fresh_look_, &pigment_, &present_pigment_, &next_exit_}) {
+      column->reserve(dots);
+    }
+    deep_.reserve(dots);
+    torn_.reserve(dots);
+    packet_exit_.reserve(dots * packets_per_dot_);
+    packet_look_.reserve(dots * packets_per_dot_);
+  }
 
   // The dot's packets as columns: its exits change only when a scratch tears its scab off.
   void copy_packets(const Scalp& scalp, std::size_t i) {
