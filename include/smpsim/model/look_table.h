@@ -148,7 +148,20 @@ class LookTable {
   // the dots one of whose packets left since the last look are read again.
   void advance(double t) {
     as_of_ = t;
-    for (std::size_t i = 0; i < size(); ++i) {
+    // On most days a few dots in a hundred change: find them a block at a time, with a
+    // comparison that vectorizes, and read again only the dots of the blocks that hold one.
+    constexpr std::size_t kBlock = 8;
+    const std::size_t n = size();
+    std::size_t i = 0;
+    for (; i + kBlock <= n; i += kBlock) {
+      bool any = false;
+      for (std::size_t j = i; j < i + kBlock; ++j) any |= t >= next_exit_[j];
+      if (!any) continue;
+      for (std::size_t j = i; j < i + kBlock; ++j) {
+        if (t >= next_exit_[j]) update_present(j, t);
+      }
+    }
+    for (; i < n; ++i) {
       if (t >= next_exit_[i]) update_present(i, t);
     }
   }
@@ -206,10 +219,11 @@ class LookTable {
       out.present += sums.present;
       for (std::size_t region = 0; region < regions; ++region) {
         const std::size_t group = session * regions + region;
-        float shown = 0;
+        // Counted in integers: visible_ is 0 or 1, and the sum vectorizes.
+        std::int64_t shown = 0;
         for (std::size_t i = group_begin_[group]; i < group_begin_[group + 1]; ++i)
-          shown += visible_[i];
-        out.visible[region] += static_cast<std::int64_t>(shown);
+          shown += visible_[i] != 0.0f;
+        out.visible[region] += shown;
       }
     }
     return out;
