@@ -22,13 +22,4 @@ RandomStream::RandomStream(std::uint64_t seed, std::uint64_t patient_id, StreamP
   SMPSIM_COUNT(streams, 1);
 }
 
-double RandomStream::uniform() {
-  SMPSIM_COUNT(philox_words, 2);
-  SMPSIM_COUNT(uniforms, 1);
-  // 53 bits from two 32-bit words, shifted by half a step so 0 and 1 never occur.
-  const std::uint64_t high = engine_() >> 5;  // 27 bits
-  const std::uint64_t low = engine_() >> 6;   // 26 bits
-  return (static_cast<double>((high << 26) | low) + 0.5) * 0x1.0p-53;
-}
-
 }  // namespace smpsim
