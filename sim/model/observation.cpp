@@ -56,9 +56,15 @@ struct WoundCounts {
 
 WoundCounts wound_counts(const Scalp& scalp, std::span<const double> session_starts, double t) {
   const std::size_t session = latest_session(session_starts, t);
+  // The dots are in session order (each session adds its own): only the latest session's are
+  // read.
+  const auto first = std::partition_point(scalp.dots.begin(), scalp.dots.end(),
+                                          [&](const Dot& dot) { return dot.session < session; });
+  const auto last = std::partition_point(first, scalp.dots.end(),
+                                         [&](const Dot& dot) { return dot.session == session; });
   WoundCounts counts;
-  for (const Dot& dot : scalp.dots) {
-    if (dot.session != session || dot.puncture > t) continue;
+  for (const Dot& dot : std::span(first, last)) {
+    if (dot.puncture > t) continue;
     ++counts.punctured;
     counts.inflamed += t < dot.inflammation_end;
     counts.scabbed += dot.scab_present(t);
