@@ -17,6 +17,7 @@
 #include "scenario.h"
 #include "smpsim/config/config.h"
 #include "smpsim/model/dot_kinetics.h"
+#include "smpsim/model/look_kernel.h"
 #include "smpsim/model/observation.h"
 #include "smpsim/model/patient.h"
 #include "smpsim/model/rng.h"
@@ -95,5 +96,28 @@ void BM_DailyObservations(benchmark::State& state) {
                  " days each)");
 }
 BENCHMARK(BM_DailyObservations)->Unit(benchmark::kMicrosecond);
+
+// One vectorised exponential: exp_nonpositive over a column of dots, compiled as the look
+// kernel is (AVX2 and the x86-64 baseline, chosen at run time). The least a dot-day can cost:
+// bench_kernel's floor charges each dot look this much.
+__attribute__((target_clones("avx2", "default"))) void exp_column(const float* x, float* y,
+                                                                  std::size_t n) {
+#pragma omp simd
+  for (std::size_t i = 0; i < n; ++i) y[i] = exp_nonpositive(x[i]);
+}
+
+void BM_VectorExp(benchmark::State& state) {
+  constexpr std::size_t kDots = 4096;  // the dots of a patient's sessions, about
+  std::vector<float> x(kDots), y(kDots);
+  for (std::size_t i = 0; i < kDots; ++i) x[i] = -static_cast<float>(i % 97) * 0.05f;
+  for (auto _ : state) {
+    exp_column(x.data(), y.data(), kDots);
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kDots));
+  state.SetLabel("items = exponentials");
+}
+BENCHMARK(BM_VectorExp);
 
 }  // namespace

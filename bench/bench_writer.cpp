@@ -11,6 +11,7 @@
 #include <span>
 #include <vector>
 
+#include "output_bytes.h"
 #include "scenario.h"
 #include "smpsim/config/config.h"
 #include "smpsim/io/h5.h"
@@ -29,29 +30,6 @@ constexpr std::int64_t kDistinctPatients = 256;
 constexpr std::int64_t kFilePatients = 1024;
 constexpr std::size_t kBlockPatients = 32;  // a checkpoint block, the unit assembly appends
 
-// Bytes of one patient in memory layout, as ResultWriter packs them.
-std::size_t raw_bytes(const PatientResult& result) {
-  std::size_t patient_row = sizeof(std::int64_t) + kAttributeCount * sizeof(double);
-  for (const OutcomeInfo& outcome : kOutcomes) {
-    switch (outcome.kind) {
-      case OutcomeKind::kReal:
-        patient_row += sizeof(double);
-        break;
-      case OutcomeKind::kCount:
-        patient_row += sizeof(std::int32_t);
-        break;
-      case OutcomeKind::kFlag:
-        patient_row += sizeof(std::int8_t);
-        break;
-    }
-  }
-  // patient_id, session, day, dots, coverage, patchiness, hair
-  constexpr std::size_t kSessionRow =
-      sizeof(std::int64_t) + 2 * sizeof(std::int32_t) + 4 * sizeof(double);
-  return patient_row + result.sessions.size() * kSessionRow +
-         result.daily.values.size() * sizeof(float);
-}
-
 void BM_WriteOutputFile(benchmark::State& state) {
   h5::initialise();
   const Parameters p = bench::default_scenario();
@@ -67,7 +45,7 @@ void BM_WriteOutputFile(benchmark::State& state) {
   for (std::int64_t id = 0; id < kFilePatients; ++id) {
     results.push_back(distinct[static_cast<std::size_t>(id % kDistinctPatients)]);
     results.back().patient.id = static_cast<std::uint64_t>(id);
-    bytes += raw_bytes(results.back());
+    bytes += bench::raw_bytes(results.back());
   }
   RunInfo info;
   info.config_toml = to_toml(p);

@@ -3,7 +3,9 @@
 #
 # Builds Release into build/ and measures smpsim, writing everything to out/bench/:
 #   micro   the Google Benchmark suites (build/bench/bench_*), one JSON per unit:
-#           out/bench/bench_<unit>.json
+#           out/bench/bench_<unit>.json; then the kernel against its floor: bench_kernel's ns
+#           per default patient over the floor its counts (bench_kernel_counts) cost at the
+#           measured unit costs, out/bench/kernel_floor.json
 #   whole   whole runs of configs/default.toml under /usr/bin/time -v: patients/s at 1 and 2
 #           threads, peak memory at 10^4 and 10^5 patients, time at N and 4N patients and at
 #           1x and 4x technician.dots_per_session, the share of wall time spent writing the
@@ -122,6 +124,74 @@ for path in sys.argv[1:]:
             other.append(si(b["dots"], "dots/s"))
         print(f"  {b['name']:<30} {duration(b['real_time'], b['time_unit']):>10} "
               f"{duration(b['cpu_time'], b['time_unit']):>10} {items:>10} {data:>10}  {'; '.join(other)}")
+EOF
+  kernel_floor
+}
+
+# The kernel against its floor (bench/bench_kernel.cpp): what a default patient costs against
+# what its work costs at the measured unit costs: every draw at the cost of one draw of its kind,
+# every dot look at the cost of one vectorised exp, every output byte at the writer's speed.
+# Writes out/bench/kernel_floor.json and prints the counts, the floor and measured / floor.
+kernel_floor() {
+  local unit
+  for unit in bench_kernel bench_kernel_counts bench_rng bench_observation bench_writer; do
+    [ -f "$out/$unit.json" ] || { echo "bench.sh: no $out/$unit.json; no kernel floor" >&2; return; }
+  done
+  echo
+  echo "The kernel against its floor (out/bench/kernel_floor.json)"
+  "$python" - "$out" <<'EOF'
+import json, os, sys
+
+out = sys.argv[1]
+def benchmarks(unit):
+    return {b["name"]: b for b in json.load(open(os.path.join(out, unit + ".json")))["benchmarks"]
+            if b.get("run_type") != "aggregate" or b.get("aggregate_name") == "mean"}
+def ns_per_item(b):  # per CPU second, as Google Benchmark's items_per_second
+    return 1e9 / b["items_per_second"]
+
+kernel, counts = benchmarks("bench_kernel"), benchmarks("bench_kernel_counts")
+rng, observation = benchmarks("bench_rng"), benchmarks("bench_observation")
+writer = benchmarks("bench_writer")
+cost = {
+    # the cheaper uniform (one 32-bit word) for every uniform: a floor, not an estimate
+    "uniform_ns": ns_per_item(rng["BM_Uniform32"]),
+    "normal_ns": ns_per_item(rng["BM_UnitNormal"]),
+    "exponential_ns": ns_per_item(rng["BM_UnitExponential"]),
+    "vector_exp_ns": ns_per_item(observation["BM_VectorExp"]),
+    "writer_ns_per_byte": 1e9 / next(b["bytes_per_second"] for name, b in writer.items()
+                                     if name.startswith("BM_WriteOutputFile")),
+}
+names = ["dots", "packets", "streams", "philox_words", "uniforms", "normals", "exponentials",
+         "scalar_exp", "dot_looks", "daily_dot_looks", "present_updates", "bytes_copied",
+         "output_bytes"]
+report = {"unit_costs": cost, "versions": {}}
+for name in sorted(kernel):
+    if not name.startswith("BM_KernelPatient/") or name not in counts:
+        continue
+    c = counts[name]
+    draws_ns = (c["uniforms"] * cost["uniform_ns"] + c["normals"] * cost["normal_ns"]
+                + c["exponentials"] * cost["exponential_ns"])
+    looks_ns = c["dot_looks"] * cost["vector_exp_ns"]
+    writing_ns = c["output_bytes"] * cost["writer_ns_per_byte"]
+    floor_ns = draws_ns + looks_ns + writing_ns
+    measured_ns = ns_per_item(kernel[name])
+    report["versions"][name.split(":")[-1]] = {
+        "counts_per_patient": {n: c[n] for n in names}, "draws_ns": draws_ns,
+        "looks_ns": looks_ns, "writing_ns": writing_ns, "floor_ns": floor_ns,
+        "measured_ns": measured_ns, "measured_over_floor": measured_ns / floor_ns}
+json.dump(report, open(os.path.join(out, "kernel_floor.json"), "w"), indent=2)
+versions = report["versions"]
+def row(label, values, form):
+    print(f"  {label:<44}" + "".join(f"{v:>12{form}}" for v in values))
+row("per default patient, model.version", list(versions), "")
+for n in names:
+    row(n, [versions[v]["counts_per_patient"][n] for v in versions], ".0f")
+print("  unit costs (ns): " + ", ".join(f"{k.removesuffix('_ns')} {v:.3g}" for k, v in cost.items()))
+for key, label in (("draws_ns", "floor: draws"), ("looks_ns", "floor: dot looks"),
+                   ("writing_ns", "floor: output bytes"), ("floor_ns", "floor"),
+                   ("measured_ns", "measured (bench_kernel, CPU time)")):
+    row(label + " (ms/patient)", [versions[v][key] / 1e6 for v in versions], ".3f")
+row("measured / floor (target <= 2)", [versions[v]["measured_over_floor"] for v in versions], ".2f")
 EOF
 }
 
@@ -296,7 +366,7 @@ measure_event_cost() {
   figure roofline_ns_per_event "roofline ns/event" "$roofline_ns" \
     "pending 10, $mean events x $roofline_patients patients"
   figure event_cost_ratio "  smpsim / roofline" "$(calc "$smpsim_ns / $roofline_ns")" \
-    "CPU time $(calc "$smpsim_cpu_ns / $roofline_ns"); target <= 2"
+    "CPU time $(calc "$smpsim_cpu_ns / $roofline_ns"); a reference: the target is the kernel's measured / floor"
   figure event_cost_ratio_cpu "" "$(calc "$smpsim_cpu_ns / $roofline_ns")"
 }
 

@@ -16,6 +16,7 @@
 
 #include "smpsim/model/format.h"
 #include "smpsim/model/rng.h"
+#include "smpsim/model/work_counts.h"
 
 namespace smpsim {
 
@@ -263,6 +264,7 @@ double Distribution::sample(RandomStream& stream) const {
     case DistributionKind::kConstant:
       return f[0];
     case DistributionKind::kNormal:
+      SMPSIM_COUNT(normals, 1);
       return boost::random::normal_distribution<double>(f[0], f[1])(stream);
     case DistributionKind::kTruncNormal: {
       // Inverse CDF on the truncated interval: one uniform, no rejection loop.
@@ -270,6 +272,7 @@ double Distribution::sample(RandomStream& stream) const {
       return quantile(u, 1 - u);
     }
     case DistributionKind::kLogNormal:
+      SMPSIM_COUNT(normals, 1);
       return boost::random::lognormal_distribution<double>(std::log(f[0]), f[1])(stream);
     case DistributionKind::kUniform:
       return boost::random::uniform_real_distribution<double>(f[0], f[1])(stream);

@@ -9,6 +9,7 @@
 #include "smpsim/model/parameters.h"
 #include "smpsim/model/patient.h"
 #include "smpsim/model/rng.h"
+#include "smpsim/model/work_counts.h"
 
 namespace smpsim {
 
@@ -83,6 +84,12 @@ Dot DotKinetics::draw(const Puncture& puncture, std::uint16_t session, RandomStr
   dot.pigment = puncture.pigment;
   dot.layer = layer_of(puncture.depth_um);
   dot.scab_torn = false;
+  SMPSIM_COUNT(dots, 1);
+  SMPSIM_COUNT(packets, packets.size());
+  // The draws of the timeline: five normals, kInflammationShape exponentials, five exp().
+  SMPSIM_COUNT(normals, 5);
+  SMPSIM_COUNT(exponentials, kInflammationShape);
+  SMPSIM_COUNT(scalar_exp, 6);  // and the dot's look below
 
   // The timeline (docs/model.md §4), u measured from the puncture.
   dot.clot = p + std::exp(clot_log_median_ + kClotSigma * unit_normal(stream));
@@ -111,6 +118,7 @@ Dot DotKinetics::draw(const Puncture& puncture, std::uint16_t session, RandomStr
     const bool track = stream.uniform32() < track_share_;
     packet.depth_um = track ? stream.uniform() * epidermis_um_ : puncture.depth_um;
     packet.look = track ? std::exp(-mu_per_um_ * packet.depth_um) : dot_look;
+    SMPSIM_COUNT(scalar_exp, track);
     packet.settled = kNever;
     dot.fresh_look += packet.look;
     if (packet.depth_um < epidermis_um_) {
@@ -121,6 +129,7 @@ Dot DotKinetics::draw(const Puncture& puncture, std::uint16_t session, RandomStr
       } else {
         packet.fate = PacketFate::kTurnover;
         packet.exit = p + turnover_days_ * unit_exponential(stream);
+        SMPSIM_COUNT(exponentials, 1);
       }
     } else {
       // Dermal: encapsulation races clearance. The first of two exponential clocks rings at
@@ -128,10 +137,12 @@ Dot DotKinetics::draw(const Puncture& puncture, std::uint16_t session, RandomStr
       // leaves at the first release that is not recaptured: a thinned Poisson process of rate
       // k_release (1 - recapture).
       const double to_settle = waiting_time(unit_exponential(stream), race);
+      SMPSIM_COUNT(exponentials, 1);
       if (stream.uniform32() < encapsulated_share) {
         packet.fate = PacketFate::kEncapsulated;
         packet.settled = p + to_settle;
         packet.exit = packet.settled + waiting_time(unit_exponential(stream), release_loss_rate_);
+        SMPSIM_COUNT(exponentials, 1);
       } else {
         packet.fate = PacketFate::kCleared;
         packet.exit = p + to_settle;

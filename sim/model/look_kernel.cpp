@@ -5,13 +5,15 @@ namespace smpsim {
 namespace {
 
 // Branch-free so that it vectorizes; compiled for AVX2 and for the x86-64 baseline, chosen at
-// run time (look_kernel): the same IEEE operations in the same order, so the same bits.
+// run time (look_kernel): the same IEEE operations in the same order, so the same bits. Always
+// inlined: a loop the compiler keeps out of line is compiled once, for the baseline, and the AVX2
+// clone of look_kernel would only call it (940ed8a lost the AVX2 kernel that way).
 template <bool kDirectCap>
-inline void look_loop(std::size_t begin, std::size_t end, float t, SessionClock clock,
-                      KernelOptics optics, const float* puncture, const float* peak_offset,
-                      const float* cap_offset, const float* cap_um, const float* present_share,
-                      const float* present_shade, const float* scab_form, const float* scab_off,
-                      float* relative, float* seen, float* visible, float* punctured_mask) {
+[[gnu::always_inline]] inline void look_loop(
+    std::size_t begin, std::size_t end, float t, SessionClock clock, KernelOptics optics,
+    const float* puncture, const float* peak_offset, const float* cap_offset, const float* cap_um,
+    const float* present_share, const float* present_shade, const float* scab_form,
+    const float* scab_off, float* relative, float* seen, float* visible, float* punctured_mask) {
 #pragma omp simd
   for (std::size_t i = begin; i < end; ++i) {
     const float u = std::max(t - puncture[i], 0.0f);

@@ -9,6 +9,7 @@
 #include "smpsim/model/look_table.h"
 #include "smpsim/model/parameters.h"
 #include "smpsim/model/patient.h"
+#include "smpsim/model/work_counts.h"
 
 namespace smpsim {
 
@@ -55,9 +56,15 @@ struct WoundCounts {
 
 WoundCounts wound_counts(const Scalp& scalp, std::span<const double> session_starts, double t) {
   const std::size_t session = latest_session(session_starts, t);
+  // The dots are in session order (each session adds its own): only the latest session's are
+  // read.
+  const auto first = std::partition_point(scalp.dots.begin(), scalp.dots.end(),
+                                          [&](const Dot& dot) { return dot.session < session; });
+  const auto last = std::partition_point(first, scalp.dots.end(),
+                                         [&](const Dot& dot) { return dot.session == session; });
   WoundCounts counts;
-  for (const Dot& dot : scalp.dots) {
-    if (dot.session != session || dot.puncture > t) continue;
+  for (const Dot& dot : std::span(first, last)) {
+    if (dot.puncture > t) continue;
     ++counts.punctured;
     counts.inflamed += t < dot.inflammation_end;
     counts.scabbed += dot.scab_present(t);
@@ -201,6 +208,7 @@ DailyObservations Observer::daily(const Scalp& scalp, std::span<const double> se
     const double t = observation_time(k);
     if (k > 0) table.advance(t);
     const LookTable::Look look = table.look(session_starts, t);
+    SMPSIM_COUNT(daily_dot_looks, look.evaluated);
     wounds.punctured += punctured[k];
     wounds.inflamed += inflamed[k];
     wounds.scabbed += scabbed[k];

@@ -19,13 +19,7 @@ RandomStream::RandomStream(std::uint64_t seed, std::uint64_t patient_id, StreamP
   const Engine::ctr_type counter = {{0u, substream, static_cast<std::uint32_t>(patient_id),
                                      (static_cast<std::uint32_t>(purpose) << 24) | session}};
   engine_.setcounter(counter, 0);
-}
-
-double RandomStream::uniform() {
-  // 53 bits from two 32-bit words, shifted by half a step so 0 and 1 never occur.
-  const std::uint64_t high = engine_() >> 5;  // 27 bits
-  const std::uint64_t low = engine_() >> 6;   // 26 bits
-  return (static_cast<double>((high << 26) | low) + 0.5) * 0x1.0p-53;
+  SMPSIM_COUNT(streams, 1);
 }
 
 }  // namespace smpsim

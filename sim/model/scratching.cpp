@@ -6,6 +6,7 @@
 
 #include "smpsim/model/parameters.h"
 #include "smpsim/model/patient.h"
+#include "smpsim/model/work_counts.h"
 
 namespace smpsim {
 
@@ -21,11 +22,13 @@ ScratchProcess::ScratchProcess(double intensity, double session_start, RandomStr
 
 double ScratchProcess::next_candidate() {
   if (bound_rate_ <= 0) return kNever;
+  SMPSIM_COUNT(exponentials, 1);
   clock_ += boost::random::exponential_distribution<double>(bound_rate_)(stream_);
   return clock_;
 }
 
 bool ScratchProcess::accept(double time) {
+  SMPSIM_COUNT(scalar_exp, 1);  // itch_profile
   return stream_.uniform() * kItchProfilePeak < itch_profile(time - session_start_);
 }
 
@@ -48,6 +51,7 @@ Episode scratch(Scalp& scalp, double time, const ScratchRules& rules, RandomStre
     dot.scab_off = time;
     dot.scab_torn = true;
     ++episode.detachments;
+    SMPSIM_COUNT(scalar_exp, 1);
     const double loss = rules.loss_open * std::exp(-(time - dot.puncture) / rules.settle_days);
     for (Packet& packet : scalp.packets_of(d)) {
       if (packet.exit <= time) continue;  // already gone

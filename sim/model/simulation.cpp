@@ -21,6 +21,16 @@ namespace smpsim {
 
 namespace {
 
+// The dots of a treatment of max_sessions, for the arrays to hold them all from the start and
+// never regrow (a regrowing array copies every dot placed so far). Bounded so that an absurd
+// max_sessions x dots_per_session asks for no more than it uses.
+std::size_t most_dots(const Parameters& parameters) {
+  constexpr std::int64_t kMostDotsReserved = 1 << 16;
+  return static_cast<std::size_t>(
+      std::min(parameters.protocol.max_sessions * parameters.technician.dots_per_session,
+               kMostDotsReserved));
+}
+
 // One patient's treatment as a discrete-event simulation.
 class Treatment {
  public:
@@ -37,6 +47,7 @@ class Treatment {
                static_cast<std::size_t>(parameters.technician.regions)),
         log_(log) {
     result_.patient = patient;
+    scalp_.reserve(most_dots(parameters));
   }
 
   PatientResult run() {

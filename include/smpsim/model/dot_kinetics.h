@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "smpsim/model/time.h"
+#include "smpsim/model/work_counts.h"
 
 namespace smpsim {
 
@@ -120,12 +121,20 @@ struct Scalp {
   std::size_t packets_per_dot;
   std::vector<std::vector<std::uint32_t>> region_dots;
 
+  // Room for `dots` dots and their packets, so that adding them copies nothing.
+  void reserve(std::size_t dots_expected) {
+    dots.reserve(dots_expected);
+    packets.reserve(dots_expected * packets_per_dot);
+  }
   // Room for the next dot's packets, to draw into before add().
   std::span<Packet> next_packets() {
+    SMPSIM_COUNT_REGROWTH(packets, (dots.size() + 1) * packets_per_dot);
     packets.resize((dots.size() + 1) * packets_per_dot);
     return packets_of(dots.size());
   }
   void add(const Dot& dot) {
+    SMPSIM_COUNT_REGROWTH(region_dots[dot.region], region_dots[dot.region].size() + 1);
+    SMPSIM_COUNT_REGROWTH(dots, dots.size() + 1);
     region_dots[dot.region].push_back(static_cast<std::uint32_t>(dots.size()));
     dots.push_back(dot);
   }

@@ -9,6 +9,7 @@
 
 #include "smpsim/model/dot_kinetics.h"
 #include "smpsim/model/look_kernel.h"
+#include "smpsim/model/work_counts.h"
 
 namespace smpsim {
 
@@ -79,6 +80,9 @@ class LookTable {
   // (session, region), in dot order within a group.
   void add_session(const Scalp& scalp, std::span<const double> session_starts) {
     const std::size_t first = order_.size(), n = scalp.dots.size();
+    packets_per_dot_ = scalp.packets_per_dot;
+    // As much room as the scalp has: the columns, like the dots, never regrow.
+    if (order_.capacity() < scalp.dots.capacity()) reserve(scalp.dots.capacity());
     const std::size_t regions = optics_.regions;
     const std::size_t session = session_starts.size() - 1;
     const double start = session_starts[session];
@@ -86,19 +90,24 @@ class LookTable {
     for (std::size_t d = first; d < n; ++d) ++count[scalp.dots[d].region + 1];
     for (std::size_t r = 0; r < regions; ++r) count[r + 1] += count[r];
     for (std::size_t r = 1; r <= regions; ++r) group_begin_.push_back(first + count[r]);
+    SMPSIM_COUNT_REGROWTH(order_, n);
     order_.resize(n);
     for (std::size_t d = first; d < n; ++d) order_[first + count[scalp.dots[d].region]++] = d;
 
     for (auto* column :
          {&puncture_, &peak_offset_, &cap_offset_, &cap_um_, &present_share_, &present_shade_,
           &scab_form_, &scab_off_, &relative_, &seen_, &visible_, &punctured_}) {
+      SMPSIM_COUNT_REGROWTH(*column, n);
       column->resize(n);
     }
     for (auto* column : {&weight_, &fresh_look_, &pigment_, &present_pigment_, &next_exit_}) {
+      SMPSIM_COUNT_REGROWTH(*column, n);
       column->resize(n);
     }
     deep_.resize(n);
-    packets_per_dot_ = scalp.packets_per_dot;
+    SMPSIM_COUNT_REGROWTH(deep_, n);
+    SMPSIM_COUNT_REGROWTH(packet_exit_, n * packets_per_dot_);
+    SMPSIM_COUNT_REGROWTH(packet_look_, n * packets_per_dot_);
     packet_exit_.resize(n * packets_per_dot_);
     packet_look_.resize(n * packets_per_dot_);
     for (std::size_t i = first; i < n; ++i) {
@@ -149,7 +158,20 @@ class LookTable {
   // the dots one of whose packets left since the last look are read again.
   void advance(double t) {
     as_of_ = t;
-    for (std::size_t i = 0; i < size(); ++i) {
+    // On most days a few dots in a hundred change: find them a block at a time, with a
+    // comparison that vectorizes, and read again only the dots of the blocks that hold one.
+    constexpr std::size_t kBlock = 8;
+    const std::size_t n = size();
+    std::size_t i = 0;
+    for (; i + kBlock <= n; i += kBlock) {
+      bool any = false;
+      for (std::size_t j = i; j < i + kBlock; ++j) any |= t >= next_exit_[j];
+      if (!any) continue;
+      for (std::size_t j = i; j < i + kBlock; ++j) {
+        if (t >= next_exit_[j]) update_present(j, t);
+      }
+    }
+    for (; i < n; ++i) {
       if (t >= next_exit_[i]) update_present(i, t);
     }
     for (Untorn& untorn : untorn_) {
@@ -168,6 +190,7 @@ class LookTable {
     double deposited = 0;         // sum of pigment
     double present = 0;           // sum of pigment x packets in the skin
     std::vector<double> visible;  // per region: visible dots (version 2: in expectation)
+    std::size_t evaluated = 0;    // dots the kernel evaluated
   };
 
   // Who looks: the final look and the daily series see every dot at the plain threshold; the
@@ -190,6 +213,8 @@ class LookTable {
       // One kernel call and one summing pass for the session; then its regions' visible dots.
       const std::size_t begin = group_begin_[session * regions];
       const std::size_t end = group_begin_[(session + 1) * regions];
+      SMPSIM_COUNT(dot_looks, end - begin);
+      out.evaluated += end - begin;
       look_kernel(begin, end, t, clock, kernel_optics, puncture_.data(), peak_offset_.data(),
                   cap_offset_.data(), cap_um_.data(), present_share_.data(), present_shade_.data(),
                   scab_form_.data(), scab_off_.data(), relative_.data(), seen_.data(),
@@ -305,11 +330,12 @@ class LookTable {
     double shown_total = 0;
     for (std::size_t region = 0; region < regions; ++region) {
       const std::size_t group = session * regions + region;
-      float shown = 0;
+      // Counted in integers: visible_ is 0 or 1, and the sum vectorizes.
+      std::int64_t shown = 0;
       for (std::size_t i = group_begin_[group]; i < group_begin_[group + 1]; ++i)
-        shown += visible_[i];
-      shown_[region] = shown;
-      shown_total += shown;
+        shown += visible_[i] != 0.0f;
+      shown_[region] = static_cast<double>(shown);
+      shown_total += static_cast<double>(shown);
     }
     if (!optics_.pools_regions) {
       for (std::size_t region = 0; region < regions; ++region) visible[region] += shown_[region];
@@ -319,6 +345,7 @@ class LookTable {
     double untorn_total = shown_total;  // visible had no scratch torn a scab
     if (session < untorn_.size() && !untorn_[session].position.empty()) {
       Untorn& u = untorn_[session];
+      SMPSIM_COUNT(dot_looks, u.position.size());
       look_kernel(0, u.position.size(), t, clock, kernel_optics, u.puncture.data(),
                   u.peak_offset.data(), u.cap_offset.data(), u.cap_um.data(),
                   u.present_share.data(), u.present_shade.data(), u.scab_form.data(),
@@ -349,9 +376,26 @@ class LookTable {
 
   std::size_t size() const { return order_.size(); }
 
+  void reserve(std::size_t dots) {
+    order_.reserve(dots);
+    for (auto* column :
+         {&puncture_, &peak_offset_, &cap_offset_, &cap_um_, &present_share_, &present_shade_,
+          &scab_form_, &scab_off_, &relative_, &seen_, &visible_, &punctured_}) {
+      column->reserve(dots);
+    }
+    for (auto* column : {&weight_, &fresh_look_, &pigment_, &present_pigment_, &next_exit_}) {
+      column->reserve(dots);
+    }
+    deep_.reserve(dots);
+    torn_.reserve(dots);
+    packet_exit_.reserve(dots * packets_per_dot_);
+    packet_look_.reserve(dots * packets_per_dot_);
+  }
+
   // The dot's packets as columns: its exits change only when a scratch tears its scab off.
   void copy_packets(const Scalp& scalp, std::size_t i) {
     const auto packets = scalp.packets_of(order_[i]);
+    SMPSIM_COUNT(bytes_copied, packets.size() * 2 * sizeof(double));
     for (std::size_t p = 0; p < packets.size(); ++p) {
       packet_exit_[i * packets_per_dot_ + p] = packets[p].exit;
       packet_look_[i * packets_per_dot_ + p] = packets[p].look;
@@ -360,6 +404,7 @@ class LookTable {
 
   // The pigment still in the skin of the dot at position i, at time t.
   void update_present(std::size_t i, double t) {
+    SMPSIM_COUNT(present_updates, 1);
     const PresentPigment present =
         present_at(exits_of(i), {packet_look_.data() + i * packets_per_dot_, packets_per_dot_}, t);
     // The share of the fresh look still there; when attenuation underflows every look to 0

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 
+#include "smpsim/model/work_counts.h"
+
 namespace smpsim {
 
 // What a random stream is for. Every draw of the model comes from a stream keyed by
@@ -30,14 +32,28 @@ class RandomStream {
   RandomStream(std::uint64_t seed, std::uint64_t patient_id, StreamPurpose purpose,
                std::uint32_t session = 0, std::uint32_t substream = 0);
 
-  result_type operator()() { return engine_(); }
+  result_type operator()() {
+    SMPSIM_COUNT(philox_words, 1);
+    return engine_();
+  }
   static constexpr result_type min() { return Engine::min(); }
   static constexpr result_type max() { return Engine::max(); }
 
-  // Uniform on the open interval (0, 1), with 53 random bits.
-  double uniform();
+  // Uniform on the open interval (0, 1), with 53 random bits. Inline: every dot draws several.
+  double uniform() {
+    SMPSIM_COUNT(philox_words, 2);
+    SMPSIM_COUNT(uniforms, 1);
+    // 53 bits from two 32-bit words, shifted by half a step so 0 and 1 never occur.
+    const std::uint64_t high = engine_() >> 5;  // 27 bits
+    const std::uint64_t low = engine_() >> 6;   // 26 bits
+    return (static_cast<double>((high << 26) | low) + 0.5) * 0x1.0p-53;
+  }
   // Uniform on (0, 1) with 32 random bits, from one draw: for yes/no decisions.
-  double uniform32() { return (static_cast<double>(engine_()) + 0.5) * 0x1.0p-32; }
+  double uniform32() {
+    SMPSIM_COUNT(philox_words, 1);
+    SMPSIM_COUNT(uniforms, 1);
+    return (static_cast<double>(engine_()) + 0.5) * 0x1.0p-32;
+  }
 
  private:
   Engine engine_;
