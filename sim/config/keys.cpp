@@ -45,6 +45,9 @@ std::vector<SweptParameter>& swept_parameters(Parameters& p) {
 std::vector<std::string>& convergence_outcomes(Parameters& p) {
   return p.convergence.outcomes;
 }
+std::vector<std::string>& convergence_effects(Parameters& p) {
+  return p.convergence.effects;
+}
 
 ConfigKey key(std::string name, double& (*access)(Parameters&), double value, std::string unit,
               Bounds bounds, std::string meaning) {
@@ -296,6 +299,10 @@ std::vector<ConfigKey> make_keys() {
       {"convergence.outcomes", std::vector<std::string>{}, "", kUnbounded,
        "outcomes whose 95 % interval must reach the target; empty: a fixed cohort",
        &convergence_outcomes},
+      {"convergence.effects", std::vector<std::string>{}, "", kUnbounded,
+       "outcomes whose paired effect from the sweep's baseline must reach abs_half_width (95 %), "
+       "the baseline growing with each point",
+       &convergence_effects},
       key(SMPSIM_FIELD(convergence, rel_half_width), 0.0, "share", between(0, 1e6),
           "target 95 % half-width relative to |mean| (0: unused)"),
       key(SMPSIM_FIELD(convergence, abs_half_width), 0.0, "", between(0, 1e300),
