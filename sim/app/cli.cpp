@@ -361,9 +361,13 @@ std::string estimated_cost(const Parameters& parameters, const SweepPlan& plan) 
   out << line;
   for (const StudyEstimate::PointNeed& need : e.needs) {
     out << "#   point " << need.point << " is expected to need " << need.patients << " patients (";
+    const ConvergenceSpec& targets = parameters.convergence;
     for (std::size_t o = 0; o < need.patients_per_outcome.size(); ++o) {
-      out << (o ? ", " : "") << parameters.convergence.outcomes[o] << " "
-          << need.patients_per_outcome[o];
+      out << (o ? ", " : "")
+          << (o < targets.outcomes.size()
+                  ? targets.outcomes[o]
+                  : targets.effects[o - targets.outcomes.size()] + " effect")
+          << " " << need.patients_per_outcome[o];
     }
     out << ")\n";
   }

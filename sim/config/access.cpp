@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "checks.h"
 #include "smpsim/config/keys.h"
@@ -47,6 +48,25 @@ std::vector<std::string> writable_keys(const Parameters& parameters) {
 }  // namespace
 
 std::string unknown_key_message(std::string_view key, const Parameters& parameters) {
+  // A beta given by {a, b} has no mean to set or sweep until it is given by {mean, sd}.
+  if (const auto dot = key.rfind('.'); dot != std::string_view::npos) {
+    const ConfigKey* owner = find_key(key.substr(0, dot));
+    const std::string_view field = key.substr(dot + 1);
+    if (owner && std::holds_alternative<Distribution& (*)(Parameters&)>(owner->access) &&
+        (field == "mean" || field == "sd")) {
+      const Distribution& d = std::get<Distribution& (*)(Parameters&)>(owner->access)(
+          const_cast<Parameters&>(parameters));
+      if (d.kind() == DistributionKind::kBeta) {
+        char moments[96];  // four digits: nearly the same beta, as a researcher would write it
+        std::snprintf(moments, sizeof moments, "mean = %.4g, sd = %.4g", d.mean(),
+                      std::sqrt(d.variance()));
+        return in_quotes(key) + ": " + owner->key +
+               " is a beta distribution given by {a, b}, which has no field " + in_quotes(field) +
+               "; to set or sweep its " + std::string(field) +
+               ", give it by mean and sd: " + owner->key + " = {dist = \"beta\", " + moments + "}";
+      }
+    }
+  }
   // A section (or a distribution) given where a key of it belongs: name one of its keys.
   const std::string prefix = std::string(key) + ".";
   for (const std::string& name : writable_keys(parameters)) {

@@ -84,9 +84,11 @@ void check_distribution(const Distribution& d, const Bounds& support, const std:
              "); choose fields of moderate magnitude");
   }
   // The distribution's support must lie within the key's valid values.
-  const bool open_low = d.kind() == DistributionKind::kLogNormal ||
-                        d.kind() == DistributionKind::kGamma || d.kind() == DistributionKind::kBeta;
-  const bool open_high = d.kind() == DistributionKind::kBeta;
+  const bool beta =
+      d.kind() == DistributionKind::kBeta || d.kind() == DistributionKind::kBetaMeanSd;
+  const bool open_low =
+      d.kind() == DistributionKind::kLogNormal || d.kind() == DistributionKind::kGamma || beta;
+  const bool open_high = beta;
   const bool low_ok =
       d.lower() > support.low || (d.lower() == support.low && (!support.low_open || open_low));
   const bool high_ok = d.upper() < support.high || std::isinf(support.high) ||

@@ -45,6 +45,9 @@ std::vector<SweptParameter>& swept_parameters(Parameters& p) {
 std::vector<std::string>& convergence_outcomes(Parameters& p) {
   return p.convergence.outcomes;
 }
+std::vector<std::string>& convergence_effects(Parameters& p) {
+  return p.convergence.effects;
+}
 
 ConfigKey key(std::string name, double& (*access)(Parameters&), double value, std::string unit,
               Bounds bounds, std::string meaning) {
@@ -96,23 +99,37 @@ std::vector<ConfigKey> make_keys() {
 
       // [patient] (docs/model.md §2)
       attribute_key<0>(D::log_normal(70, 0.2), "um", above(0),
-                       "epidermal thickness E; scalp epidermis 65.9 ± 14.4 um (histology), "
-                       "60-100 um"),
+                       "epidermal thickness E; plausible 50-100 um: scalp epidermis 65.9 ± 14.4 "
+                       "um (histology), 60-100 um (default 5-95 %: 50-97 um)"),
       attribute_key<1>(D::trunc_normal(250, 50, 120, 450), "um", above(0),
-                       "papillary dermis thickness P; ~1/5 of a 1.2-1.5 mm dermis (inference)"),
+                       "papillary dermis thickness P; plausible 150-350 um: ~1/5 of a 1.2-1.5 mm "
+                       "dermis (inference; default 5-95 %: 170-332 um)"),
       attribute_key<2>(D::log_normal(1, 0.35), "multiplier", at_least(0),
-                       "macrophage clearance multiplier"),
+                       "macrophage clearance multiplier (1: the typical patient); plausible "
+                       "0.5-2, half to twice the typical clearance (unsourced; default 5-95 %: "
+                       "0.56-1.78)"),
       attribute_key<3>(D::log_normal(1, 0.3), "multiplier", at_least(0),
-                       "encapsulation and collagen-cap multiplier"),
+                       "encapsulation and collagen-cap multiplier (1: the typical patient); "
+                       "plausible 0.5-2 (unsourced; default 5-95 %: 0.61-1.64)"),
       attribute_key<4>(D::log_normal(1, 0.25), "multiplier", above(0),
-                       "speed of closure, inflammation, scab drying and shedding"),
+                       "speed of closure, inflammation, scab drying and shedding (1: the "
+                       "typical patient; 2 heals in half the time); plausible 0.6-1.6 "
+                       "(unsourced; default 5-95 %: 0.66-1.51, slower with age)"),
       attribute_key<5>(D::gamma(3, 2.5), "episodes", at_least(0),
-                       "expected scratch episodes in the weeks after a session, before aftercare"),
-      attribute_key<6>(D::beta(6, 2), "share", kProbability, "share of aftercare followed"),
+                       "expected scratch episodes in the weeks after a session, before "
+                       "aftercare; plausible 0-10 (unsourced; default 5-95 %: 0.33-7.9)"),
+      attribute_key<6>(D::beta(6, 2), "share", kProbability,
+                       "share of aftercare followed (cream, cover); plausible 0-1, most patients "
+                       "above one half (unsourced; default 5-95 %: 0.48-0.95)"),
       attribute_key<7>(D::trunc_normal(0.36, 0.05, 0.2, 0.5), "mm/day", at_least(0),
-                       "hair growth; 1 cm / 28 days, 0.28-0.41 mm/day by ancestry"),
-      attribute_key<8>(D::uniform(0.6, 1.0), "", at_least(0), "pigment/skin contrast"),
-      attribute_key<9>(D::uniform(20, 70), "years", at_least(0), "age"),
+                       "hair growth; plausible 0.28-0.41 mm/day by ancestry, 1 cm / 28 days "
+                       "(literature)"),
+      attribute_key<8>(D::uniform(0.6, 1.0), "", at_least(0),
+                       "pigment/skin contrast, a factor on every dot's shade (1: full "
+                       "contrast); plausible 0.6-1 (unsourced)"),
+      attribute_key<9>(D::uniform(20, 70), "years", at_least(0),
+                       "age; plausible 20-70 years, adults treated for hair loss (unsourced); "
+                       "slows healing through patient.correlation"),
       {"patient.correlation",
        std::vector<Correlation>{{"age", "healing", -0.4}, {"immune", "fibroblast", 0.3}}, "",
        between(-1, 1), "Gaussian-copula correlations [[attribute, attribute, rho], ...]",
@@ -282,6 +299,10 @@ std::vector<ConfigKey> make_keys() {
       {"convergence.outcomes", std::vector<std::string>{}, "", kUnbounded,
        "outcomes whose 95 % interval must reach the target; empty: a fixed cohort",
        &convergence_outcomes},
+      {"convergence.effects", std::vector<std::string>{}, "", kUnbounded,
+       "outcomes whose paired effect from the sweep's baseline must reach abs_half_width (95 %), "
+       "the baseline growing with each point",
+       &convergence_effects},
       key(SMPSIM_FIELD(convergence, rel_half_width), 0.0, "share", between(0, 1e6),
           "target 95 % half-width relative to |mean| (0: unused)"),
       key(SMPSIM_FIELD(convergence, abs_half_width), 0.0, "", between(0, 1e300),

@@ -92,6 +92,27 @@ double read_number(const toml::node& node, const std::string& where, std::string
   return value;
 }
 
+// " given by {a, b}" for a family written in two ways (beta), else nothing.
+std::string given_by(const Distribution& d) {
+  if (d.kind() != DistributionKind::kBeta && d.kind() != DistributionKind::kBetaMeanSd) return {};
+  return " given by {" +
+         join(std::vector<std::string>(d.field_names().begin(), d.field_names().end()), ", ") + "}";
+}
+
+// A field of the family's other way of writing it (a beta's mean of a beta given by {a, b}):
+// how to write it that way.
+std::string other_fields_hint(const Distribution& d, std::string_view field) {
+  const bool shapes = field == "a" || field == "b";
+  const bool moments = field == "mean" || field == "sd";
+  if ((d.kind() == DistributionKind::kBeta && moments) ||
+      (d.kind() == DistributionKind::kBetaMeanSd && shapes)) {
+    return std::string("; write the whole distribution to change how it is given: ") +
+           (moments ? "{dist = \"beta\", mean = ..., sd = ...}"
+                    : "{dist = \"beta\", a = ..., b = ...}");
+  }
+  return {};
+}
+
 // A distribution table: `{dist = "gamma", mean = 3, sd = 2.5}` replaces the distribution;
 // a table without `dist` (`{mean = 4}`) changes fields of the current one.
 Distribution read_distribution(const toml::node& node, const Distribution& current,
@@ -121,6 +142,15 @@ Distribution read_distribution(const toml::node& node, const Distribution& curre
     const std::string hint = did_you_mean(kind_text, names);
     fail(location(*dist), key, "unknown distribution " + in_quotes(kind_text) + hint);
   }
+  if (dist && *kind == DistributionKind::kBeta) {
+    // A beta is given by its shapes {a, b} or, as researchers state it, by {mean, sd}.
+    const bool shapes = table->contains("a") || table->contains("b");
+    const bool moments = table->contains("mean") || table->contains("sd");
+    if (shapes && moments) {
+      fail(where, key, "a beta distribution is given by {a, b} or by {mean, sd}, not both");
+    }
+    if (moments) kind = DistributionKind::kBetaMeanSd;
+  }
   Distribution d = dist ? Distribution(*kind, {}) : current;
   std::vector<bool> seen(d.field_names().size(), !dist);
   for (const auto& [field_key, field_node] : *table) {
@@ -131,7 +161,8 @@ Distribution read_distribution(const toml::node& node, const Distribution& curre
       std::vector<std::string> names(d.field_names().begin(), d.field_names().end());
       const std::string hint = did_you_mean(field, names);
       fail(location(field_node), key,
-           "a " + kind_text + " distribution has no field " + in_quotes(field) + hint);
+           "a " + kind_text + " distribution" + given_by(d) + " has no field " + in_quotes(field) +
+               hint + other_fields_hint(d, field));
     }
     d.set_field(*index,
                 read_number(field_node, location(field_node), std::string(key) + "." + field));

@@ -44,12 +44,13 @@ std::optional<std::string> closest_match(std::string_view word,
     if (dot != std::string::npos && word.find('.') == std::string_view::npos) {
       d = std::min(d, edit_distance(word, std::string_view(candidate).substr(dot + 1)));
     }
-    // A key under the wrong section (`protocol.k_enc`, `aftercare.adherence`): compare the
-    // last components, a little dearer than a typo within the right section.
-    if (const auto word_dot = word.rfind('.');
-        dot != std::string::npos && word_dot != std::string_view::npos) {
+    // A key under the wrong section (`protocol.k_enc`, `aftercare.adherence`,
+    // `aftercare.itch.mean`): compare what follows the sections, a little dearer than a typo
+    // within the right section.
+    if (const auto word_dot = word.find('.'), section_end = candidate.find('.');
+        section_end != std::string::npos && word_dot != std::string_view::npos) {
       const std::string_view word_last = word.substr(word_dot + 1);
-      const std::string_view candidate_last = std::string_view(candidate).substr(dot + 1);
+      const std::string_view candidate_last = std::string_view(candidate).substr(section_end + 1);
       const std::size_t apart = edit_distance(word_last, candidate_last);
       if (word_last.size() >= 3 && apart <= (word_last.size() >= 8 ? 2u : 1u)) {
         d = std::min(d, 1 + apart);

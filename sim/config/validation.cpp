@@ -108,21 +108,30 @@ void validate_sweep(const Parameters& p) {
   }
 }
 
-void validate_convergence(const Parameters& p) {
-  const ConvergenceSpec& c = p.convergence;
+// Each name an outcome, each once: an outcome listed twice would be a second, identical target.
+void validate_outcome_set(const std::vector<std::string>& list, const std::string& key) {
   std::vector<std::string> names;
   for (const OutcomeInfo& outcome : kOutcomes) names.emplace_back(outcome.name);
-  for (std::size_t i = 0; i < c.outcomes.size(); ++i) {
-    const std::string& outcome = c.outcomes[i];
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string& outcome = list[i];
     if (std::find(names.begin(), names.end(), outcome) == names.end()) {
       const std::string hint = did_you_mean(outcome, names);
-      throw InputError("convergence.outcomes: unknown outcome " + in_quotes(outcome) + hint);
+      throw InputError(key + ": unknown outcome " + in_quotes(outcome) + hint);
     }
-    // A set: an outcome listed twice would be a second, identical target.
-    if (std::find(c.outcomes.begin(), c.outcomes.begin() + i, outcome) != c.outcomes.begin() + i) {
-      throw InputError("convergence.outcomes: " + in_quotes(outcome) +
-                       " is listed twice; each outcome once");
+    if (std::find(list.begin(), list.begin() + i, outcome) != list.begin() + i) {
+      throw InputError(key + ": " + in_quotes(outcome) + " is listed twice; each outcome once");
     }
+  }
+}
+
+void validate_convergence(const Parameters& p) {
+  const ConvergenceSpec& c = p.convergence;
+  validate_outcome_set(c.outcomes, "convergence.outcomes");
+  validate_outcome_set(c.effects, "convergence.effects");
+  if (!c.effects.empty() && c.rel_half_width > 0) {
+    throw InputError(
+        "convergence.effects: an effect's target is abs_half_width (an effect near 0 has no "
+        "relative width); remove rel_half_width");
   }
   if (!c.enabled()) {
     static const ConvergenceSpec defaults = default_parameters().convergence;
@@ -130,7 +139,8 @@ void validate_convergence(const Parameters& p) {
         c.max_patients != defaults.max_patients) {
       throw InputError(
           "convergence.outcomes: convergence settings are given but no outcomes to "
-          "converge; list them, e.g. outcomes = [\"final_coverage\"]");
+          "converge; list them, e.g. outcomes = [\"final_coverage\"] or effects = "
+          "[\"satisfied\"]");
     }
     return;
   }
@@ -154,6 +164,11 @@ void validate(const Parameters& p) {
   // (found by the command-line fuzzer, tests/fuzz/cli_regressions/timeout-70c34e17...).
   correlation_matrix(p);  // throws when not positive definite
   validate_sweep(p);
+  if (!p.convergence.effects.empty() && p.sweep.baseline < 0 && p.sweep.baseline_values.empty()) {
+    throw InputError(
+        "convergence.effects: effects are taken from the sweep's baseline; name one "
+        "(sweep.baseline = 0, or {\"swept.key\" = value} in a grid)");
+  }
 }
 
 void validate_point(const Parameters& p) {

@@ -12,6 +12,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "smpsim/model/format.h"
@@ -31,7 +32,9 @@ struct KindInfo {
   Fields fields;
 };
 
-constexpr std::array<KindInfo, 7> kKinds = {{
+// Indexed by DistributionKind; parse_kind("beta") finds {a, b} first, and the reader picks
+// {mean, sd} by the fields a table gives.
+constexpr std::array<KindInfo, 8> kKinds = {{
     {DistributionKind::kConstant, "constant", 1, {"value"}},
     {DistributionKind::kNormal, "normal", 2, {"mean", "sd"}},
     {DistributionKind::kTruncNormal, "truncnormal", 4, {"mean", "sd", "low", "high"}},
@@ -39,6 +42,7 @@ constexpr std::array<KindInfo, 7> kKinds = {{
     {DistributionKind::kUniform, "uniform", 2, {"low", "high"}},
     {DistributionKind::kGamma, "gamma", 2, {"mean", "sd"}},
     {DistributionKind::kBeta, "beta", 2, {"a", "b"}},
+    {DistributionKind::kBetaMeanSd, "beta", 2, {"mean", "sd"}},
 }};
 
 constexpr std::array<std::string_view, 7> kKindNames = {
@@ -56,6 +60,16 @@ double gamma_shape(double mean, double sd) {
 }
 double gamma_scale(double mean, double sd) {
   return sd * sd / mean;
+}
+
+// Beta given by mean m and sd s, as its shapes: a = m k, b = (1 - m) k with
+// k = m (1 - m) / s^2 - 1, which makes the mean m and the variance m (1 - m) / (k + 1) = s^2.
+struct BetaShapes {
+  double a, b;
+};
+BetaShapes beta_shapes(double mean, double sd) {
+  const double k = mean * (1 - mean) / (sd * sd) - 1;
+  return {mean * k, (1 - mean) * k};
 }
 
 // Standard normal quantile from a lower-tail probability p and its complement q.
@@ -116,6 +130,9 @@ Distribution Distribution::gamma(double mean, double sd) {
 Distribution Distribution::beta(double a, double b) {
   return {DistributionKind::kBeta, {a, b}};
 }
+Distribution Distribution::beta_mean_sd(double mean, double sd) {
+  return {DistributionKind::kBetaMeanSd, {mean, sd}};
+}
 
 std::span<const std::string_view> Distribution::field_names() const {
   const KindInfo& k = info(kind_);
@@ -163,6 +180,19 @@ std::string Distribution::invalid_reason() const {
     case DistributionKind::kBeta:
       if (f[0] <= 0 || f[1] <= 0) return "a and b must be > 0";
       return {};
+    case DistributionKind::kBetaMeanSd: {
+      if (f[0] <= 0 || f[0] >= 1) return "mean must be in (0, 1), got " + format_short(f[0]);
+      if (f[1] <= 0) return "sd must be > 0 (use dist = \"constant\" for a fixed value)";
+      // sd^2 >= mean (1 - mean) leaves no beta: its shapes a and b would be <= 0.
+      if (f[1] * f[1] >= f[0] * (1 - f[0])) {
+        char largest[32];
+        std::snprintf(largest, sizeof largest, "%.4g", std::sqrt(f[0] * (1 - f[0])));
+        return "sd must be < sqrt(mean x (1 - mean)) = " + std::string(largest) + " for mean " +
+               format_short(f[0]) + ", got " + format_short(f[1]) +
+               " (sd^2 >= mean x (1 - mean) leaves no beta)";
+      }
+      return {};
+    }
   }
   return {};
 }
@@ -180,6 +210,7 @@ double Distribution::lower() const {
     case DistributionKind::kLogNormal:
     case DistributionKind::kGamma:
     case DistributionKind::kBeta:
+    case DistributionKind::kBetaMeanSd:
       return 0.0;
   }
   return -kInf;
@@ -194,6 +225,7 @@ double Distribution::upper() const {
     case DistributionKind::kUniform:
       return fields_[1];
     case DistributionKind::kBeta:
+    case DistributionKind::kBetaMeanSd:
       return 1.0;
     case DistributionKind::kNormal:
     case DistributionKind::kLogNormal:
@@ -210,6 +242,7 @@ double Distribution::mean() const {
       return f[0];
     case DistributionKind::kNormal:
     case DistributionKind::kGamma:
+    case DistributionKind::kBetaMeanSd:
       return f[0];
     case DistributionKind::kTruncNormal: {
       const double a = (f[2] - f[0]) / f[1], b = (f[3] - f[0]) / f[1];
@@ -234,6 +267,7 @@ double Distribution::variance() const {
       return 0;
     case DistributionKind::kNormal:
     case DistributionKind::kGamma:
+    case DistributionKind::kBetaMeanSd:
       return f[1] * f[1];
     case DistributionKind::kTruncNormal: {
       const double a = (f[2] - f[0]) / f[1], b = (f[3] - f[0]) / f[1];
@@ -281,6 +315,10 @@ double Distribution::sample(RandomStream& stream) const {
                                                        gamma_scale(f[0], f[1]))(stream);
     case DistributionKind::kBeta:
       return boost::random::beta_distribution<double>(f[0], f[1])(stream);
+    case DistributionKind::kBetaMeanSd: {
+      const BetaShapes shapes = beta_shapes(f[0], f[1]);
+      return boost::random::beta_distribution<double>(shapes.a, shapes.b)(stream);
+    }
   }
   return f[0];
 }
@@ -317,6 +355,10 @@ double Distribution::quantile(double p, double q) const {
           p, q);
     case DistributionKind::kBeta:
       return quantile_of(boost::math::beta_distribution<double>(f[0], f[1]), p, q);
+    case DistributionKind::kBetaMeanSd: {
+      const BetaShapes shapes = beta_shapes(f[0], f[1]);
+      return quantile_of(boost::math::beta_distribution<double>(shapes.a, shapes.b), p, q);
+    }
   }
   return f[0];
 }

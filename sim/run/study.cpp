@@ -188,7 +188,7 @@ class Study {
     for (std::size_t k = 0; k < result_.plan.points(); ++k) {
       points_.push_back(point_parameters(base, result_.plan, k));
     }
-    schedule_.emplace(points_);
+    schedule_.emplace(points_, result_.plan.baselines);
   }
 
   // Another rank: waits for rank 0's word that the checkpoint is open, then computes the

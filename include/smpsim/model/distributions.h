@@ -21,6 +21,7 @@ enum class DistributionKind : std::uint8_t {
   kUniform,      // {low, high}
   kGamma,        // {mean, sd}
   kBeta,         // {a, b}
+  kBetaMeanSd,   // {mean, sd}: the same family, written "beta" too, as researchers state it
 };
 
 std::string_view kind_name(DistributionKind kind);
@@ -44,6 +45,7 @@ class Distribution {
   static Distribution uniform(double low, double high);
   static Distribution gamma(double mean, double sd);
   static Distribution beta(double a, double b);
+  static Distribution beta_mean_sd(double mean, double sd);
 
   DistributionKind kind() const { return kind_; }
   std::span<const std::string_view> field_names() const;

@@ -157,11 +157,13 @@ struct SweepSpec {
 // Add patients to each point in batches until the outcomes' 95 % intervals are narrow enough.
 struct ConvergenceSpec {
   std::vector<std::string> outcomes;  // empty: a fixed cohort of run.patients
-  double rel_half_width = 0;          // target half-width relative to |mean| (0: unused)
-  double abs_half_width = 0;          // or absolute (0: unused)
+  // Outcomes whose paired effect from the baseline must reach abs_half_width.
+  std::vector<std::string> effects;
+  double rel_half_width = 0;  // target half-width relative to |mean| (0: unused)
+  double abs_half_width = 0;  // or absolute (0: unused)
   std::int64_t batch = 0;
   std::int64_t max_patients = 0;
-  bool enabled() const { return !outcomes.empty(); }
+  bool enabled() const { return !outcomes.empty() || !effects.empty(); }
 };
 
 struct Parameters {

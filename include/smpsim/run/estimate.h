@@ -23,8 +23,9 @@ struct StudyEstimate {
   // (from the pilot's variance; capped at max_patients), and the study's expected total.
   struct PointNeed {
     std::int64_t point;
-    std::vector<std::int64_t> patients_per_outcome;  // convergence.outcomes' order
-    std::int64_t patients;                           // the largest, in whole batches, capped
+    // convergence.outcomes' order, then convergence.effects' (paired with the baseline)
+    std::vector<std::int64_t> patients_per_outcome;
+    std::int64_t patients;  // the largest, in whole batches, capped
   };
   std::vector<PointNeed> needs;
 };

@@ -4,6 +4,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -21,10 +22,15 @@ inline constexpr std::int64_t kPatientsPerBlock = 32;
 // blocks at once; a point with convergence targets releases one batch at a time and decides,
 // from its patients' outcomes in patient order, whether another batch follows. The decisions
 // depend only on the outcomes, never on the order blocks finish in, so the schedule comes out
-// the same at any thread or rank count.
+// the same at any thread or rank count. With effect targets (convergence.effects) a point's
+// decision after n patients waits for its baseline's first n, pairs them patient by patient,
+// and asks the baseline for as many patients as the point has: a baseline grows in whole
+// batches to the largest of its points, so every pair is complete.
 class Schedule {
  public:
-  explicit Schedule(const std::vector<Parameters>& points);
+  // baselines: per point, the point its effects are taken from (empty: no baseline).
+  explicit Schedule(const std::vector<Parameters>& points,
+                    const std::vector<std::int64_t>& baselines = {});
 
   // The next released block not yet handed out, if any.
   std::optional<BlockKey> next();
@@ -45,15 +51,27 @@ class Schedule {
  private:
   struct PointState {
     ConvergenceSpec convergence;
-    std::int64_t released = 0;  // patients released so far
-    std::int64_t consumed = 0;  // patients whose outcomes entered the moments, in order
+    std::int64_t baseline = -1;  // the point its effects are taken from; -1: none
+    std::int64_t released = 0;   // patients released so far
+    std::int64_t consumed = 0;   // patients whose outcomes entered the moments, in order
     std::map<std::int64_t, std::vector<Outcomes>> waiting;  // finished out of order
     std::array<RunningMoments, kOutcomeCount> moments;
+    // With effect targets, a point's and its baseline's outcomes in patient order, to pair.
+    std::vector<Outcomes> history;
     std::vector<BlockKey> blocks;
+    std::vector<std::int64_t> dependents;  // the points whose baseline this is, but itself
+    bool done = false;
     bool converged = true;
   };
   void release(std::int64_t point, std::int64_t patients);
   void decide(std::int64_t point);
+  // The outcomes' own targets met after the point's patients so far.
+  bool outcomes_met(const PointState& state, std::ostringstream& status) const;
+  // Effect targets: whether the pairs with the baseline are in, and if so, whether met.
+  bool effects_met(const PointState& state, std::ostringstream& status) const;
+  bool has_effects(const PointState& state) const;
+  // The point grows by a batch; with effect targets, its baseline grows to match.
+  void grow(std::int64_t point);
 
   std::vector<PointState> points_;
   std::deque<BlockKey> ready_;

@@ -89,6 +89,48 @@ TEST_CASE("a file overrides the defaults key by key and --set overrides the file
   CHECK(p.patient[Attribute::kAge] == Distribution::uniform(30, 40));
 }
 
+TEST_CASE("a beta is given by {a, b} or by {mean, sd}, and reads back as written", "[config]") {
+  const Parameters p = from_text(
+      "[patient]\nadherence = {dist = \"beta\", mean = 0.6, sd = 0.2}\n"
+      "contrast = {dist = \"beta\", a = 6, b = 2}\n");
+  CHECK(p.patient[Attribute::kAdherence] == Distribution::beta_mean_sd(0.6, 0.2));
+  CHECK(p.patient[Attribute::kContrast] == Distribution::beta(6, 2));
+  // The output stores the resolved config, which --resume reads back: exactly.
+  Parameters odd = p;
+  odd.patient.attributes[static_cast<std::size_t>(Attribute::kAdherence)] =
+      Distribution::beta_mean_sd(1.0 / 3, 0.1 / 3);
+  const Parameters again = from_text(to_toml(odd));
+  CHECK(again.patient[Attribute::kAdherence] == odd.patient[Attribute::kAdherence]);
+  CHECK(to_toml(again) == to_toml(odd));
+  // A field set alone changes that field of the way the beta is given.
+  ConfigLoader loader;
+  loader.apply_text("[patient]\nadherence = {dist = \"beta\", mean = 0.6, sd = 0.2}\n",
+                    "test.toml");
+  loader.apply_override("patient.adherence.mean=0.8");
+  CHECK(loader.finish().patient[Attribute::kAdherence] == Distribution::beta_mean_sd(0.8, 0.2));
+}
+
+TEST_CASE("a beta's fields are refused with the key, the place and the rule", "[config]") {
+  const std::string wide = message_of(
+      [] { from_text("[patient]\nadherence = {dist = \"beta\", mean = 0.6, sd = 0.5}\n"); });
+  CHECK(wide.find("test.toml:2:13") != std::string::npos);
+  CHECK(wide.find("patient.adherence: beta distribution: sd must be < sqrt(mean x (1 - mean))") !=
+        std::string::npos);
+  CHECK(message_of([] {
+          from_text("[patient]\nadherence = {dist = \"beta\", a = 6, sd = 0.1}\n");
+        }).find("given by {a, b} or by {mean, sd}, not both") != std::string::npos);
+  // The default beta is given by {a, b}: its mean cannot be set until it is given by moments.
+  const std::string shapes =
+      message_of([] { ConfigLoader().apply_override("patient.adherence.mean=0.5"); });
+  CHECK(shapes.find("patient.adherence is a beta distribution given by {a, b}") !=
+        std::string::npos);
+  CHECK(shapes.find("patient.adherence = {dist = \"beta\", mean = 0.75, sd = 0.1443}") !=
+        std::string::npos);
+  CHECK(message_of([] {
+          from_text("[patient]\nadherence = {mean = 0.5}\n");
+        }).find("write the whole distribution") != std::string::npos);
+}
+
 TEST_CASE("a distribution table without dist changes fields of the current one", "[config]") {
   const Parameters p = from_text("[patient]\nitch = {mean = 5}\n");
   CHECK(p.patient[Attribute::kItch] == Distribution::gamma(5, 2.5));

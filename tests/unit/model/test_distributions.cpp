@@ -47,6 +47,27 @@ TEST_CASE("each distribution's samples have its mean and variance", "[distributi
   check_moments(Distribution::uniform(0.6, 1.0), 6);
   check_moments(Distribution::gamma(3, 2.5), 7);
   check_moments(Distribution::beta(6, 2), 8);
+  check_moments(Distribution::beta_mean_sd(0.6, 0.2), 9);
+  check_moments(Distribution::beta_mean_sd(0.05, 0.02), 10);  // a skewed one near 0
+}
+
+TEST_CASE("a beta given by {mean, sd} is the beta of shapes mean k, (1 - mean) k",
+          "[distributions]") {
+  // k = mean (1 - mean) / sd^2 - 1 = 0.24 / 0.04 - 1 = 5: the beta of a = 3, b = 2.
+  const Distribution moments = Distribution::beta_mean_sd(0.6, 0.2);
+  const Distribution shapes = Distribution::beta(3, 2);
+  CHECK(moments.mean() == 0.6);
+  CHECK(moments.variance() == Approx(shapes.variance()));
+  for (double p : {1e-9, 0.1, 0.5, 0.9}) {
+    CHECK(moments.quantile(p, 1 - p) == Approx(shapes.quantile(p, 1 - p)).epsilon(1e-12));
+  }
+  CHECK(moments.lower() == 0.0);
+  CHECK(moments.upper() == 1.0);
+  CHECK(moments.field_index("mean") == 0u);
+  CHECK(moments.field_index("sd") == 1u);
+  CHECK(!moments.field_index("a"));
+  CHECK(kind_name(moments.kind()) == "beta");
+  CHECK(moments.to_toml() == "{ dist = \"beta\", mean = 0.6, sd = 0.2 }");
 }
 
 TEST_CASE("a constant distribution always gives its value", "[distributions]") {
@@ -90,6 +111,16 @@ TEST_CASE("invalid fields are explained", "[distributions]") {
   CHECK(Distribution::uniform(2, 1).invalid_reason().find("low must be < high") !=
         std::string::npos);
   CHECK(Distribution::beta(0, 1).invalid_reason().find("a and b") != std::string::npos);
+  CHECK(Distribution::beta_mean_sd(0.6, 0.2).invalid_reason().empty());
+  CHECK(Distribution::beta_mean_sd(1.2, 0.1).invalid_reason().find("mean must be in (0, 1)") !=
+        std::string::npos);
+  CHECK(Distribution::beta_mean_sd(0.6, 0).invalid_reason().find("sd must be > 0") !=
+        std::string::npos);
+  // sd^2 = mean (1 - mean) exactly (0.25 = 0.5 x 0.5) leaves no beta, as does anything above.
+  CHECK(Distribution::beta_mean_sd(0.5, 0.5).invalid_reason().find(
+            "sd must be < sqrt(mean x (1 - mean)) = 0.5 for mean 0.5, got 0.5") !=
+        std::string::npos);
+  CHECK(!Distribution::beta_mean_sd(0.6, 0.5).invalid_reason().empty());
   CHECK(Distribution::trunc_normal(0, 1, 3, 2).invalid_reason().find("low") != std::string::npos);
   CHECK(Distribution::gamma(1, std::nan("")).invalid_reason().find("finite") != std::string::npos);
   CHECK(Distribution::gamma(3, 2.5).invalid_reason().empty());

@@ -47,6 +47,24 @@ TEST_CASE("a grid is the product of its value lists in the order written", "[swe
   CHECK(get_number(p, "patient.itch.mean") == 2);
 }
 
+TEST_CASE("a sweep of a beta's mean keeps its sd, as a gamma's does", "[sweep]") {
+  const Parameters base = with(
+      "[patient]\nadherence = {dist = \"beta\", mean = 0.6, sd = 0.2}\n"
+      "[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n"
+      "\"patient.adherence.mean\" = [0.3, 0.9]\n\"patient.itch.mean\" = [1.0, 6.0]\n");
+  const SweepPlan plan = plan_sweep(base);
+  REQUIRE(plan.points() == 4);
+  const Parameters last = point_parameters(base, plan, 3);
+  CHECK(last.patient[Attribute::kAdherence] == Distribution::beta_mean_sd(0.9, 0.2));
+  CHECK(last.patient[Attribute::kItch] == Distribution::gamma(6, 2.5));
+  // A mean whose beta the sd leaves no room for (sd^2 >= mean (1 - mean)) names the point.
+  const std::string m = message_of(
+      "[patient]\nadherence = {dist = \"beta\", mean = 0.6, sd = 0.2}\n"
+      "[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n\"patient.adherence.mean\" = [0.5, 0.97]\n");
+  CHECK(m.find("patient.adherence") != std::string::npos);
+  CHECK(m.find("sd must be < sqrt(mean x (1 - mean))") != std::string::npos);
+}
+
 TEST_CASE("range designs have the sizes of their methods and stay in their ranges", "[sweep]") {
   const std::string parameters =
       "[sweep.parameters]\n\"kinetics.k_enc\" = {low = 0.3, high = 0.8}\n"
