@@ -232,7 +232,35 @@ void print_sensitivity(const SensitivityTable& table) {
   }
 }
 
+// A calibration's closing summary: its generations, then the posterior against the prior.
+void print_calibration(const StudyResult& study, const std::string& path) {
+  const CalibrationResult& c = *study.calibration;
+  std::printf(
+      "smpsim %s: calibration, %zu generation%s (stopped by %s), %lld cohorts in %.1f s -> %s\n",
+      kVersion, c.generations.size(), c.generations.size() == 1 ? "" : "s", c.stop_reason.c_str(),
+      static_cast<long long>(study.evaluations), study.seconds, path.c_str());
+  std::printf("\n%-10s %12s %10s %12s %10s\n", "generation", "epsilon", "proposals", "acceptance",
+              "seconds");
+  for (std::size_t g = 0; g < c.generations.size(); ++g) {
+    const CalibrationGeneration& generation = c.generations[g];
+    std::printf("%-10zu %12.4g %10lld %12.3f %10.1f\n", g, generation.epsilon,
+                static_cast<long long>(generation.proposals), generation.acceptance,
+                generation.wall_seconds);
+  }
+  std::printf("\n%-34s %11s %11s %11s %11s   %s\n", "parameter", "mean", "sd", "q05", "q95",
+              "prior q05 .. q95");
+  for (const CalibrationSummary::Row& r : c.posterior.rows) {
+    std::printf("%-34s %11.4g %11.4g %11.4g %11.4g   %.4g .. %.4g\n", r.parameter.c_str(), r.mean,
+                r.sd, r.q05, r.q95, r.prior_q05, r.prior_q95);
+  }
+  std::printf("effective sample size %.1f\n", c.posterior.effective_sample_size);
+}
+
 void print_summary(const StudyResult& study, const std::string& path) {
+  if (study.calibration) {
+    print_calibration(study, path);
+    return;
+  }
   std::int64_t patients = 0;
   for (const PointSummary& point : study.points) patients += point.patients;
   char where[64] = "";

@@ -6,12 +6,13 @@
 
 namespace smpsim {
 
-Schedule::Schedule(const std::vector<Parameters>& points) : points_(points.size()) {
+Schedule::Schedule(const std::vector<Parameters>& points, std::int64_t first_point)
+    : points_(points.size()), first_point_(first_point) {
   unfinished_points_ = static_cast<std::int64_t>(points.size());
   for (std::size_t k = 0; k < points.size(); ++k) {
     PointState& state = points_[k];
     state.convergence = points[k].convergence;
-    const auto point = static_cast<std::int64_t>(k);
+    const auto point = first_point + static_cast<std::int64_t>(k);
     release(point, state.convergence.enabled()
                        ? std::min(state.convergence.batch, state.convergence.max_patients)
                        : points[k].run.patients);
@@ -19,7 +20,7 @@ Schedule::Schedule(const std::vector<Parameters>& points) : points_(points.size(
 }
 
 void Schedule::release(std::int64_t point, std::int64_t patients) {
-  PointState& state = points_[static_cast<std::size_t>(point)];
+  PointState& state = points_[static_cast<std::size_t>(point - first_point_)];
   const std::int64_t end = state.released + patients;
   for (std::int64_t first = state.released; first < end; first += kPatientsPerBlock) {
     const BlockKey key{point, first, std::min(kPatientsPerBlock, end - first)};
@@ -38,7 +39,7 @@ std::optional<BlockKey> Schedule::next() {
 
 void Schedule::complete(const BlockKey& key, std::vector<Outcomes> outcomes) {
   ++blocks_done_;
-  PointState& state = points_[static_cast<std::size_t>(key.point)];
+  PointState& state = points_[static_cast<std::size_t>(key.point - first_point_)];
   state.waiting.emplace(key.first, std::move(outcomes));
   // Fold the outcomes into the moments in patient order, as they become contiguous.
   while (!state.waiting.empty() && state.waiting.begin()->first == state.consumed) {
@@ -53,7 +54,7 @@ void Schedule::complete(const BlockKey& key, std::vector<Outcomes> outcomes) {
 
 // All released patients of the point are in: it is done, or (convergence) another batch.
 void Schedule::decide(std::int64_t point) {
-  PointState& state = points_[static_cast<std::size_t>(point)];
+  PointState& state = points_[static_cast<std::size_t>(point - first_point_)];
   const ConvergenceSpec& c = state.convergence;
   bool met = true;
   if (c.enabled()) {
@@ -84,11 +85,11 @@ std::int64_t Schedule::blocks_known() const {
 }
 
 const std::vector<BlockKey>& Schedule::blocks_of(std::int64_t point) const {
-  return points_[static_cast<std::size_t>(point)].blocks;
+  return points_[static_cast<std::size_t>(point - first_point_)].blocks;
 }
 
 bool Schedule::converged(std::int64_t point) const {
-  return points_[static_cast<std::size_t>(point)].converged;
+  return points_[static_cast<std::size_t>(point - first_point_)].converged;
 }
 
 }  // namespace smpsim

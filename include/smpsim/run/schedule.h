@@ -24,7 +24,8 @@ inline constexpr std::int64_t kPatientsPerBlock = 32;
 // the same at any thread or rank count.
 class Schedule {
  public:
-  explicit Schedule(const std::vector<Parameters>& points);
+  // `points[0]` is point `first_point`: its blocks' keys count from there.
+  explicit Schedule(const std::vector<Parameters>& points, std::int64_t first_point = 0);
 
   // The next released block not yet handed out, if any.
   std::optional<BlockKey> next();
@@ -56,6 +57,7 @@ class Schedule {
   void decide(std::int64_t point);
 
   std::vector<PointState> points_;
+  std::int64_t first_point_ = 0;
   std::deque<BlockKey> ready_;
   std::int64_t unfinished_points_ = 0;
   std::int64_t blocks_done_ = 0;
