@@ -108,9 +108,9 @@ struct Kernel {
     for (int attempt = 0; attempt < kMaxTruncationDraws; ++attempt) {
       const double u = stream.uniform();
       const std::size_t j = std::min<std::size_t>(
-          static_cast<std::size_t>(std::lower_bound(cumulative.begin(), cumulative.end(),
-                                                    u * cumulative.back()) -
-                                   cumulative.begin()),
+          static_cast<std::size_t>(
+              std::lower_bound(cumulative.begin(), cumulative.end(), u * cumulative.back()) -
+              cumulative.begin()),
           particles.size() - 1);
       Eigen::VectorXd z(d);
       for (Eigen::Index k = 0; k < d; ++k) z(k) = normal(stream);
@@ -144,12 +144,11 @@ CalibrationSummary summarise_posterior(const std::vector<CalibratedParameter>& p
       variance += last.weight[i] * (values[i] - mean) * (values[i] - mean);
     }
     const Distribution& prior = parameters[k].prior;
-    summary.rows.push_back({parameters[k].key, mean, std::sqrt(variance),
-                            weighted_quantile(values, last.weight, 0.05),
-                            weighted_quantile(values, last.weight, 0.50),
-                            weighted_quantile(values, last.weight, 0.95), prior.mean(),
-                            std::sqrt(prior.variance()), prior.quantile(0.05, 0.95),
-                            prior.quantile(0.5, 0.5), prior.quantile(0.95, 0.05)});
+    summary.rows.push_back(
+        {parameters[k].key, mean, std::sqrt(variance), weighted_quantile(values, last.weight, 0.05),
+         weighted_quantile(values, last.weight, 0.50), weighted_quantile(values, last.weight, 0.95),
+         prior.mean(), std::sqrt(prior.variance()), prior.quantile(0.05, 0.95),
+         prior.quantile(0.5, 0.5), prior.quantile(0.95, 0.05)});
   }
   return summary;
 }
@@ -262,8 +261,8 @@ struct Calibration::Batch {
   }
 };
 
-int Calibration::run(const Checkpoint& checkpoint, const std::set<BlockKey>& committed,
-                     int threads, bool show_progress) {
+int Calibration::run(const Checkpoint& checkpoint, const std::set<BlockKey>& committed, int threads,
+                     bool show_progress) {
   const CalibrationSpec& c = base_.calibration;
   const std::size_t d = c.parameters.size();
   const auto particles = static_cast<std::size_t>(c.particles);
@@ -328,24 +327,25 @@ int Calibration::run(const Checkpoint& checkpoint, const std::set<BlockKey>& com
       std::int64_t last_accepted = -1;
       while (generation.distance.size() < particles && proposed < cap) {
         const std::size_t remaining = particles - generation.distance.size();
-        const double rate = std::max(
-            {proposed > 0 ? static_cast<double>(generation.distance.size()) /
-                                static_cast<double>(proposed)
-                          : previous_acceptance,
-             c.min_acceptance, 0.01});
+        const double rate =
+            std::max({proposed > 0 ? static_cast<double>(generation.distance.size()) /
+                                         static_cast<double>(proposed)
+                                   : previous_acceptance,
+                      c.min_acceptance, 0.01});
         const std::size_t size =
             g == 0 ? remaining
                    : std::min(cap - proposed,
-                              std::max(remaining, static_cast<std::size_t>(std::ceil(
-                                                      kBatchMargin *
-                                                      static_cast<double>(remaining) / rate))));
+                              std::max(remaining,
+                                       static_cast<std::size_t>(std::ceil(
+                                           kBatchMargin * static_cast<double>(remaining) / rate))));
         Batch batch;
         for (std::size_t k = 0; k < size; ++k) {
           const auto index = static_cast<std::uint64_t>(proposed + k);
           RandomStream stream(seed, index, StreamPurpose::kProposal, static_cast<std::uint32_t>(g));
           std::vector<double> values;
           if (!kernel) {
-            for (const CalibratedParameter& p : c.parameters) values.push_back(p.prior.sample(stream));
+            for (const CalibratedParameter& p : c.parameters)
+              values.push_back(p.prior.sample(stream));
           } else {
             values = kernel->propose(stream, c.parameters);
           }
@@ -353,10 +353,9 @@ int Calibration::run(const Checkpoint& checkpoint, const std::set<BlockKey>& com
           batch.seeds.push_back(base_.run.seed);
         }
         char status[200];
-        std::snprintf(status, sizeof status,
-                      "  generation %lld  epsilon %.4g  accepted %zu / %zu proposed", 
-                      static_cast<long long>(g), generation.epsilon, generation.distance.size(),
-                      proposed);
+        std::snprintf(
+            status, sizeof status, "  generation %lld  epsilon %.4g  accepted %zu / %zu proposed",
+            static_cast<long long>(g), generation.epsilon, generation.distance.size(), proposed);
         progress.set_status(status);
         const std::vector<std::vector<double>> statistics = evaluate(batch);
         if (stopped_by) break;

@@ -9,7 +9,7 @@ namespace smpsim {
 // What a calibration found (docs/interface.md, /calibration): its generations of weighted
 // particles, the posterior against the prior, and the posterior predictive check.
 struct CalibrationGeneration {
-  double epsilon = 0;  // the distance a proposal had to meet (infinite for generation 0)
+  double epsilon = 0;          // the distance a proposal had to meet (infinite for generation 0)
   std::int64_t proposals = 0;  // in proposal-index order, up to the last accepted one
   double acceptance = 0;       // particles / proposals
   double wall_seconds = 0;
@@ -29,7 +29,7 @@ struct CalibrationSummary {
   double effective_sample_size = 0;  // of the final generation's weights
 };
 
-struct PredictiveDraw {  // one posterior draw's cohort
+struct PredictiveDraw {            // one posterior draw's cohort
   std::vector<double> values;      // [parameter]
   std::vector<double> statistics;  // [target]
 };

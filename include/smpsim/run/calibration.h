@@ -53,7 +53,7 @@ class Calibration {
   struct Batch;
   Parameters point_of(const std::vector<double>& values, std::int64_t seed) const;
 
-  Parameters base_;        // with run.patients = calibration.patients, daily only when needed
+  Parameters base_;              // with run.patients = calibration.patients, daily only when needed
   std::int64_t next_point_ = 0;  // evaluations so far: the next batch's first point
   double checkpoint_seconds_ = 0;
   CalibrationResult result_;
