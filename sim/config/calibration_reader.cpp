@@ -4,11 +4,11 @@
 #include <limits>
 
 #include "checks.h"
+#include "smpsim/config/suggest.h"
 #include "smpsim/model/error.h"
 #include "smpsim/model/format.h"
 #include "smpsim/model/observation.h"
 #include "smpsim/model/outcomes.h"
-#include "smpsim/config/suggest.h"
 #include "toml_values.h"
 
 // The [calibration] tables of a config: priors over keys and observed targets

@@ -14,7 +14,7 @@
 
 namespace smpsim {
 
-std::string location(const toml::node& node);  // "file:line:column"
+std::string location(const toml::node& node);   // "file:line:column"
 std::string type_name(const toml::node& node);  // "a table", "an integer", ...
 double read_number(const toml::node& node, const std::string& where, std::string_view key);
 // A distribution table: `{dist = "gamma", mean = 3, sd = 2.5}` replaces the distribution;

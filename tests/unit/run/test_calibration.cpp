@@ -28,7 +28,8 @@ const std::string kCalibration =
     "retained = {statistic = \"mean\", outcome = \"retained\", value = 0.63, sd = 0.03}\n"
     "shade_week = {statistic = \"median_daily\", series = \"shade\", day = 7.5, value = 0.48, "
     "sd = 0.03}\n"
-    "late = {statistic = \"quantile\", outcome = \"final_shade\", q = 0.9, value = 0.5, sd = 0.1}\n";
+    "late = {statistic = \"quantile\", outcome = \"final_shade\", q = 0.9, value = 0.5, sd = "
+    "0.1}\n";
 
 // A cohort whose outcome `sessions` is 1, 2, 3, ... and whose shade at day k + 0.5 is k * id.
 std::vector<PatientResult> cohort(std::size_t n) {
@@ -98,8 +99,7 @@ TEST_CASE("target statistics of a cohort", "[calibration]") {
   CHECK(target_statistic(t, patients) == Approx(4.0));
 }
 
-TEST_CASE("the distance is the root of the summed squared standardised errors",
-          "[calibration]") {
+TEST_CASE("the distance is the root of the summed squared standardised errors", "[calibration]") {
   std::vector<CalibrationTarget> targets(2);
   targets[0].value = 1;
   targets[0].sd = 0.5;
@@ -118,10 +118,9 @@ TEST_CASE("weighted quantiles", "[calibration]") {
 }
 
 TEST_CASE("prior densities integrate to one and vanish outside the support", "[calibration]") {
-  for (const Distribution& d :
-       {Distribution::uniform(0.1, 1.5), Distribution::log_normal(70, 0.5),
-        Distribution::normal(2, 3), Distribution::trunc_normal(1, 2, 0, 3),
-        Distribution::gamma(3, 2), Distribution::beta(2, 5)}) {
+  for (const Distribution& d : {Distribution::uniform(0.1, 1.5), Distribution::log_normal(70, 0.5),
+                                Distribution::normal(2, 3), Distribution::trunc_normal(1, 2, 0, 3),
+                                Distribution::gamma(3, 2), Distribution::beta(2, 5)}) {
     const double low = d.quantile(1e-7, 1 - 1e-7), high = d.quantile(1 - 1e-7, 1e-7);
     constexpr int kSteps = 200000;
     double integral = 0;
