@@ -406,7 +406,7 @@ def plot_calibration_predictive(result, path):
     c = result.calibration()
     predictive = c["predictive"]
     targets = c["targets"]
-    figure = Figure(figsize=(6.5, 0.7 * len(targets) + 1.6), layout="constrained")
+    figure = Figure(figsize=(6.5, 0.7 * len(targets) + 2.0), layout="constrained")
     ax = figure.subplots()
     for i, t in enumerate(targets.itertuples()):
         simulated = predictive[predictive.target == t.target].simulated.to_numpy()
@@ -420,7 +420,7 @@ def plot_calibration_predictive(result, path):
     ax.set_yticklabels([f"{t.target} ({t.observed:.3g} ± {t.sd:.2g})"
                         for t in targets.itertuples()])
     ax.set_xlabel("(simulated − observed) / sd")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     figure.suptitle("Posterior predictive check")
     return _save(figure, path)
 
