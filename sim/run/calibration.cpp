@@ -264,11 +264,9 @@ struct Calibration::Batch {
 int Calibration::run(const Checkpoint& checkpoint, const std::set<BlockKey>& committed, int threads,
                      bool show_progress) {
   const CalibrationSpec& c = base_.calibration;
-  const std::size_t d = c.parameters.size();
   const auto particles = static_cast<std::size_t>(c.particles);
   const std::uint64_t seed = static_cast<std::uint64_t>(base_.run.seed);
   Progress progress(0, show_progress);
-  const auto started = std::chrono::steady_clock::now();
   int stopped_by = 0;
 
   // Evaluates a batch on every thread and rank: each proposal's statistics, in order. Empty when
@@ -287,6 +285,8 @@ int Calibration::run(const Checkpoint& checkpoint, const std::set<BlockKey>& com
     const EngineRun run =
         coordinate_blocks(points, schedule, checkpoint, committed, threads, progress, first);
     checkpoint_seconds_ += run.checkpoint_seconds;
+    blocks_done_ += schedule.blocks_done();
+    blocks_known_ += schedule.blocks_known();
     if (run.stopped_by) {
       stopped_by = run.stopped_by;
       return {};
@@ -352,10 +352,26 @@ int Calibration::run(const Checkpoint& checkpoint, const std::set<BlockKey>& com
           batch.values.push_back(std::move(values));
           batch.seeds.push_back(base_.run.seed);
         }
+        // ETA: this generation at the acceptance so far, then the generations left at its pace
+        // (acceptance falls as epsilon does, so this is a lower bound).
+        const double elapsed = seconds_since(generation_started);
+        const double this_one =
+            proposed > 0
+                ? elapsed * static_cast<double>(proposed + size) / static_cast<double>(proposed)
+                : (result_.generations.empty() ? 0 : result_.generations.back().wall_seconds);
+        const double eta = std::max(0.0, this_one - elapsed) +
+                           static_cast<double>(c.max_generations - g - 1) * this_one;
+        char acceptance[64] = "";
+        if (proposed > 0) {
+          std::snprintf(acceptance, sizeof acceptance, " (%.0f %%)",
+                        100.0 * static_cast<double>(generation.distance.size()) /
+                            static_cast<double>(proposed));
+        }
         char status[200];
-        std::snprintf(
-            status, sizeof status, "  generation %lld  epsilon %.4g  accepted %zu / %zu proposed",
-            static_cast<long long>(g), generation.epsilon, generation.distance.size(), proposed);
+        std::snprintf(status, sizeof status,
+                      "  generation %lld/%lld  epsilon %.4g  accepted %zu of %zu%s  ETA >= %.0f s",
+                      static_cast<long long>(g), static_cast<long long>(c.max_generations - 1),
+                      generation.epsilon, generation.distance.size(), proposed, acceptance, eta);
         progress.set_status(status);
         const std::vector<std::vector<double>> statistics = evaluate(batch);
         if (stopped_by) break;
@@ -386,14 +402,6 @@ int Calibration::run(const Checkpoint& checkpoint, const std::set<BlockKey>& com
       previous_acceptance = generation.acceptance;
       result_.generations.push_back(std::move(generation));
       const CalibrationGeneration& done = result_.generations.back();
-      // ETA: the generations left at the pace of this one (acceptance falls as epsilon does, so
-      // this is a lower bound).
-      const double eta = static_cast<double>(c.max_generations - g - 1) * done.wall_seconds;
-      char status[200];
-      std::snprintf(status, sizeof status,
-                    "  generation %lld done  epsilon %.4g  acceptance %.3g  ETA >= %.0f s",
-                    static_cast<long long>(g), done.epsilon, done.acceptance, eta);
-      progress.set_status(status);
       if (g > 0 && done.acceptance < c.min_acceptance) {
         result_.stop_reason = "min_acceptance";
         break;
@@ -438,8 +446,6 @@ int Calibration::run(const Checkpoint& checkpoint, const std::set<BlockKey>& com
   }
   ranks::broadcast(std::int64_t{0});
   progress.finish();
-  (void)started;
-  (void)d;
   return stopped_by;
 }
 

@@ -194,7 +194,9 @@ class Coordinator {
   // A finished block enters the schedule.
   void complete(const BlockKey& key, std::vector<Outcomes> outcomes) {
     schedule_.complete(key, std::move(outcomes));
-    progress_.set_status(schedule_.status());
+    // The schedule speaks once it has decided something (convergence); until then the status
+    // stays the caller's (a calibration's generation).
+    if (!schedule_.status().empty()) progress_.set_status(schedule_.status());
     progress_.advance(key.count);
   }
 

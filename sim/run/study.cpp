@@ -297,6 +297,8 @@ class Study {
     result_.seconds = seconds_since(simulating);
     result_.calibration = calibration.result();
     result_.evaluations = calibration.evaluations();
+    result_.blocks_done = calibration.blocks_done();
+    result_.blocks_known = calibration.blocks_known();
     return result_.end == StudyEnd::kComplete;
   }
 

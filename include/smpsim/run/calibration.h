@@ -48,6 +48,9 @@ class Calibration {
   const CalibrationResult& result() const { return result_; }
   std::int64_t evaluations() const { return next_point_; }
   double checkpoint_seconds() const { return checkpoint_seconds_; }
+  // Blocks computed or read back, and those known so far (the batches planned so far).
+  std::int64_t blocks_done() const { return blocks_done_; }
+  std::int64_t blocks_known() const { return blocks_known_; }
 
  private:
   struct Batch;
@@ -56,6 +59,8 @@ class Calibration {
   Parameters base_;              // with run.patients = calibration.patients, daily only when needed
   std::int64_t next_point_ = 0;  // evaluations so far: the next batch's first point
   double checkpoint_seconds_ = 0;
+  std::int64_t blocks_done_ = 0;
+  std::int64_t blocks_known_ = 0;
   CalibrationResult result_;
 };
 
