@@ -236,6 +236,10 @@ void validate_calibration(const Parameters& p) {
                        ": the name is taken by a column of the particles table; rename "
                        "the target");
     }
+    // Target names are stored in fixed-length strings of 64 bytes (/calibration/targets).
+    if (target.name.empty() || target.name.size() > 63) {
+      throw InputError(name + ": a target's name has 1 to 63 characters");
+    }
     if (!target.statistic.ends_with("_daily")) continue;
     const double last = static_cast<double>(p.protocol.horizon_days) + 0.5;
     if (target.day < 0.5 || target.day > last) {
