@@ -16,9 +16,11 @@ Modules: smpsim.result (the reader), smpsim.plots (the standard plots), smpsim.t
 patient's events from ``smpsim trace``). The file layout is docs/interface.md's.
 """
 from .plots import (DISTRIBUTION_OUTCOMES, DPI, EARLY_DAYS, OUTCOME_UNITS, SWEEP_OUTCOMES,
-                    TIMELINE_SERIES, plot_healing_timeline, plot_morris,
+                    TIMELINE_SERIES, plot_calibration_pairs, plot_calibration_posteriors,
+                    plot_calibration_predictive, plot_calibration_progress,
+                    plot_healing_timeline, plot_morris,
                     plot_outcome_distributions, plot_outcomes_vs_parameters, plot_region_dots,
-                    plot_sobol_indices, write_standard_plots)
+                    plot_sobol_indices, write_calibration_plots, write_standard_plots)
 from .result import (STATISTICS, IncompleteResultError, NotAnSmpsimResultError, Result, open_result,
                      outcome_table)
 from .run import RunError, run

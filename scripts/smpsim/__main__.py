@@ -12,6 +12,13 @@ from .result import IncompleteResultError, NotAnSmpsimResultError, open_result, 
 def _print_summary(result):
     print(result)
     print(f"seed {result.seed}, commit {result.commit}, created {result.created_utc}")
+    calibration = result.calibration()
+    if calibration is not None:
+        print(calibration["generations"].to_string(index=False))
+        print(calibration["posterior"].to_string(index=False))
+        print(f"effective sample size {calibration['effective_sample_size']:.1f}, stopped by "
+              f"{calibration['stop_reason']}")
+        return
     summary = result.summary()
     if summary is None:
         print("no /summary: the run did not finish")

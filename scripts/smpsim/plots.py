@@ -289,10 +289,159 @@ def plot_region_dots(trace, path, config):
     return _save(figure, path)
 
 
+def _weighted_density(values, weights, grid):
+    """A Gaussian kernel density of weighted values on `grid` (Scott's bandwidth on the
+    effective sample size)."""
+    weights = np.asarray(weights, dtype=float) / np.sum(weights)
+    mean = np.sum(weights * values)
+    sd = math.sqrt(max(np.sum(weights * (values - mean) ** 2), 1e-300))
+    ess = 1 / np.sum(weights ** 2)
+    bandwidth = max(sd * ess ** -0.2, 1e-12 * max(abs(mean), 1))
+    z = (grid[:, None] - values[None, :]) / bandwidth
+    return (np.exp(-0.5 * z * z) * weights[None, :]).sum(axis=1) / (bandwidth * math.sqrt(2 * math.pi))
+
+
+def _prior_density(prior, grid):
+    """The prior's density on `grid`, from its TOML table (uniform, lognormal, normal, gamma,
+    beta, truncnormal); None for a family it cannot draw."""
+    dist = prior["dist"]
+    if dist == "uniform":
+        return np.where((grid >= prior["low"]) & (grid <= prior["high"]),
+                        1 / (prior["high"] - prior["low"]), 0.0)
+    if dist in ("normal", "truncnormal"):
+        density = np.exp(-0.5 * ((grid - prior["mean"]) / prior["sd"]) ** 2) / (
+            prior["sd"] * math.sqrt(2 * math.pi))
+        if dist == "truncnormal":
+            inside = (grid >= prior["low"]) & (grid <= prior["high"])
+            cdf = lambda x: 0.5 * (1 + math.erf((x - prior["mean"]) / (prior["sd"] * math.sqrt(2))))
+            density = np.where(inside, density / (cdf(prior["high"]) - cdf(prior["low"])), 0.0)
+        return density
+    if dist == "lognormal":
+        positive = np.maximum(grid, 1e-300)
+        return np.where(grid > 0, np.exp(-0.5 * (np.log(positive / prior["median"]) /
+                                                 prior["sigma"]) ** 2) /
+                        (positive * prior["sigma"] * math.sqrt(2 * math.pi)), 0.0)
+    return None
+
+
+def plot_calibration_posteriors(result, path):
+    """Each calibrated parameter's marginal, generation by generation (darker: later), against
+    its prior (grey), with the final 5-95 % interval shaded."""
+    c = result.calibration()
+    priors = result.config()["calibration"]["parameters"]
+    names = c["parameters"]
+    figure = Figure(figsize=(5.2 * len(names), 3.8), layout="constrained")
+    axes = figure.subplots(1, len(names), squeeze=False)[0]
+    generations = sorted(c["particles"].generation.unique())
+    colours = matplotlib.colormaps["viridis"](np.linspace(0.15, 0.85, len(generations)))
+    posterior = c["posterior"].set_index("parameter")
+    for ax, name in zip(axes, names):
+        row = posterior.loc[name]
+        low, high = row.prior_q05, row.prior_q95
+        span = high - low
+        grid = np.linspace(low - 0.3 * span, high + 0.3 * span, 400)
+        prior = _prior_density(priors[name], grid)
+        if prior is not None:
+            ax.fill_between(grid, prior, color="0.85", label="prior")
+        for colour, g in zip(colours, generations):
+            particles = c["particles"][c["particles"].generation == g]
+            ax.plot(grid, _weighted_density(particles[name].to_numpy(),
+                                            particles.weight.to_numpy(), grid),
+                    color=colour, lw=1.4, label=f"generation {g}")
+        ax.axvspan(row.q05, row.q95, color=colours[-1], alpha=0.12, label="final 90 % interval")
+        ax.set_xlabel(name)
+        ax.set_ylabel("density")
+        ax.set_xlim(grid[0], grid[-1])
+    axes[0].legend(fontsize=7)
+    figure.suptitle("Posterior marginals by generation against the prior")
+    return _save(figure, path)
+
+
+def plot_calibration_pairs(result, path):
+    """The final generation's particles, parameter against parameter (size: weight), with each
+    marginal as a weighted histogram on the diagonal."""
+    c = result.calibration()
+    names = c["parameters"]
+    last = c["particles"][c["particles"].generation == c["particles"].generation.max()]
+    n = len(names)
+    figure = Figure(figsize=(2.8 * n + 0.6, 2.8 * n), layout="constrained")
+    axes = figure.subplots(n, n, squeeze=False)
+    weights = last.weight.to_numpy()
+    for i, y in enumerate(names):
+        for j, x in enumerate(names):
+            ax = axes[i][j]
+            if i == j:
+                ax.hist(last[x], bins=20, weights=weights, color="tab:blue", alpha=0.7)
+            else:
+                ax.scatter(last[x], last[y], s=4 + 400 * weights, alpha=0.5, color="tab:blue")
+            if i == n - 1:
+                ax.set_xlabel(x, fontsize=8)
+            if j == 0 and i != j:
+                ax.set_ylabel(y, fontsize=8)
+    figure.suptitle(f"Final generation ({len(last)} particles)")
+    return _save(figure, path)
+
+
+def plot_calibration_progress(result, path):
+    """Epsilon and the acceptance rate per generation."""
+    generations = result.calibration()["generations"]
+    figure = Figure(figsize=(6.5, 3.6), layout="constrained")
+    ax = figure.subplots()
+    later = generations[np.isfinite(generations.epsilon)]
+    ax.plot(later.generation, later.epsilon, "o-", color="tab:blue")
+    ax.set_xlabel("generation")
+    ax.set_ylabel("epsilon (distance accepted)", color="tab:blue")
+    ax.set_xticks(generations.generation)
+    twin = ax.twinx()
+    twin.plot(generations.generation, generations.acceptance_rate, "s--", color="tab:orange")
+    twin.set_ylabel("acceptance rate", color="tab:orange")
+    twin.set_ylim(0, 1.05)
+    figure.suptitle("ABC-SMC: epsilon and acceptance per generation (generation 0: the prior)")
+    return _save(figure, path)
+
+
+def plot_calibration_predictive(result, path):
+    """The posterior predictive check: per target, the observed value ± sd against the
+    statistic simulated at posterior draws (each on a cohort of new patients)."""
+    c = result.calibration()
+    predictive = c["predictive"]
+    targets = c["targets"]
+    figure = Figure(figsize=(6.5, 0.7 * len(targets) + 2.0), layout="constrained")
+    ax = figure.subplots()
+    for i, t in enumerate(targets.itertuples()):
+        simulated = predictive[predictive.target == t.target].simulated.to_numpy()
+        # In units of the target's sd, so that every target fits one axis.
+        ax.scatter((simulated - t.observed) / t.sd, np.full(len(simulated), i), color="tab:blue",
+                   s=18, zorder=3, label="simulated at posterior draws" if i == 0 else None)
+        ax.errorbar(0, i, xerr=1, fmt="o", color="black", capsize=4,
+                    label="observed ± sd" if i == 0 else None)
+    ax.axvline(0, color="0.7", lw=0.8)
+    ax.set_yticks(range(len(targets)))
+    ax.set_yticklabels([f"{t.target} ({t.observed:.3g} ± {t.sd:.2g})"
+                        for t in targets.itertuples()])
+    ax.set_xlabel("(simulated − observed) / sd")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+    figure.suptitle("Posterior predictive check")
+    return _save(figure, path)
+
+
+def write_calibration_plots(result, directory):
+    """The calibration's plots; returns their paths."""
+    directory = Path(directory)
+    paths = [plot_calibration_posteriors(result, directory / "calibration_posteriors.png"),
+             plot_calibration_pairs(result, directory / "calibration_pairs.png"),
+             plot_calibration_progress(result, directory / "calibration_progress.png")]
+    if result.calibration()["predictive"] is not None:
+        paths.append(plot_calibration_predictive(result, directory / "calibration_predictive.png"))
+    return paths
+
+
 def write_standard_plots(result, directory, patient=0, smpsim=None):
     """Writes every standard plot that applies to the file into `directory`; returns the paths.
     The region grid needs the smpsim executable to trace `patient`; without it it is skipped."""
     directory = Path(directory)
+    if result.calibration() is not None:
+        return write_calibration_plots(result, directory)
     point = max(result.config().get("sweep", {}).get("baseline", 0), 0)
     paths = []
     if result.daily_names(point):

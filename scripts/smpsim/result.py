@@ -63,11 +63,13 @@ class Result:
             raise NotAnSmpsimResultError(
                 f"{path}: not an smpsim output file: not a readable HDF5 file ({error})") from None
         missing = [name for name in REQUIRED_ATTRIBUTES if name not in self._file.attrs]
-        if missing or "points" not in self._file:
+        # A calibration's file holds /calibration instead of /points.
+        body = "points" in self._file or "calibration" in self._file
+        if missing or not body:
             self._file.close()
             what = ", ".join([f"attribute {name}" for name in missing] +
-                             ([] if missing or "points" in self._file else ["group /points"]))
-            if "points" not in self._file and missing:
+                             ([] if missing or body else ["group /points"]))
+            if not body and missing:
                 what += ", group /points"
             raise NotAnSmpsimResultError(f"{path}: not an smpsim output file (missing {what})")
         if not self.complete and not allow_incomplete:
@@ -161,6 +163,42 @@ class Result:
     def sensitivity(self):
         """The Sobol or Morris indices (parameter, outcome, ...); None for other runs."""
         return self._table("sensitivity") if "sensitivity" in self._file else None
+
+    def calibration(self):
+        """A calibration's results (docs/calibration.md), or None for other runs: a dict with
+        ``particles`` (one row per particle of every generation: generation, particle, each
+        calibrated parameter, distance, weight, each target's simulated statistic),
+        ``generations`` (generation, epsilon, acceptance_rate, proposals, wall_seconds),
+        ``posterior`` (per parameter: mean, sd, q05, q50, q95 and the prior's), ``targets``
+        (target, observed, sd), ``predictive`` (per posterior draw and target: the simulated
+        statistic against the observed one; None without a predictive check), ``parameters``
+        and ``target_names`` (in the config's order), ``effective_sample_size`` and
+        ``stop_reason``."""
+        if "calibration" not in self._file:
+            return None
+        group = self._file["calibration"]
+        frames, rows = [], []
+        for name in sorted(group["generations"]):
+            g = group["generations"][name]
+            frame = self._table(f"calibration/generations/{name}/particles")
+            frame.insert(0, "generation", int(name))
+            frames.append(frame)
+            rows.append({"generation": int(name), **{key: _plain(g.attrs[key]) for key in
+                         ("epsilon", "acceptance_rate", "proposals", "wall_seconds")}})
+        targets = self._table("calibration/targets")
+        posterior = self._table("calibration/posterior")
+        return {
+            "particles": pd.concat(frames, ignore_index=True),
+            "generations": pd.DataFrame(rows),
+            "posterior": posterior,
+            "targets": targets,
+            "predictive": (self._table("calibration/predictive")
+                           if "predictive" in group else None),
+            "parameters": list(posterior.parameter),
+            "target_names": list(targets.target),
+            "effective_sample_size": float(group.attrs["effective_sample_size"]),
+            "stop_reason": _text(group.attrs["stop_reason"]),
+        }
 
     def effects(self):
         """/effects of a sweep with a baseline: one row per point and outcome, with point,

@@ -232,7 +232,35 @@ void print_sensitivity(const SensitivityTable& table) {
   }
 }
 
+// A calibration's closing summary: its generations, then the posterior against the prior.
+void print_calibration(const StudyResult& study, const std::string& path) {
+  const CalibrationResult& c = *study.calibration;
+  std::printf(
+      "smpsim %s: calibration, %zu generation%s (stopped by %s), %lld cohorts in %.1f s -> %s\n",
+      kVersion, c.generations.size(), c.generations.size() == 1 ? "" : "s", c.stop_reason.c_str(),
+      static_cast<long long>(study.evaluations), study.seconds, path.c_str());
+  std::printf("\n%-10s %12s %10s %12s %10s\n", "generation", "epsilon", "proposals", "acceptance",
+              "seconds");
+  for (std::size_t g = 0; g < c.generations.size(); ++g) {
+    const CalibrationGeneration& generation = c.generations[g];
+    std::printf("%-10zu %12.4g %10lld %12.3f %10.1f\n", g, generation.epsilon,
+                static_cast<long long>(generation.proposals), generation.acceptance,
+                generation.wall_seconds);
+  }
+  std::printf("\n%-34s %11s %11s %11s %11s   %s\n", "parameter", "mean", "sd", "q05", "q95",
+              "prior q05 .. q95");
+  for (const CalibrationSummary::Row& r : c.posterior.rows) {
+    std::printf("%-34s %11.4g %11.4g %11.4g %11.4g   %.4g .. %.4g\n", r.parameter.c_str(), r.mean,
+                r.sd, r.q05, r.q95, r.prior_q05, r.prior_q95);
+  }
+  std::printf("effective sample size %.1f\n", c.posterior.effective_sample_size);
+}
+
 void print_summary(const StudyResult& study, const std::string& path) {
+  if (study.calibration) {
+    print_calibration(study, path);
+    return;
+  }
   std::int64_t patients = 0;
   for (const PointSummary& point : study.points) patients += point.patients;
   char where[64] = "";
@@ -380,12 +408,45 @@ std::string estimated_cost(const Parameters& parameters, const SweepPlan& plan) 
   return out.str();
 }
 
+// A calibration's plan as TOML comments; with `estimate`, a pilot's lower bound on its cost: every
+// generation evaluates at least `particles` cohorts.
+std::string planned_calibration(const Parameters& parameters, bool estimate) {
+  const CalibrationSpec& c = parameters.calibration;
+  const std::int64_t least = c.particles * c.max_generations + c.posterior_check;
+  std::ostringstream out;
+  out << "# a calibration (" << c.method << "): " << c.parameters.size() << " parameter"
+      << (c.parameters.size() == 1 ? "" : "s") << ", " << c.targets.size() << " target"
+      << (c.targets.size() == 1 ? "" : "s") << ", at most " << c.max_generations
+      << " generations of " << c.particles << " particles, each proposal a cohort of " << c.patients
+      << " patients: at least " << least << " cohorts\n";
+  if (!estimate) return out.str();
+  Parameters cohort = parameters;
+  cohort.run.patients = c.patients;
+  cohort.calibration.method = "none";
+  cohort.run.daily =
+      std::any_of(c.targets.begin(), c.targets.end(),
+                  [](const CalibrationTarget& t) { return t.statistic.ends_with("_daily"); });
+  const int threads = resolve_threads(parameters.run.threads);
+  const StudyEstimate e = estimate_study(cohort, plan_sweep(cohort), threads);
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "# estimate: a pilot ran %.0f patients/s on %d thread%s: at least %.0f s (%.1f "
+                "min) of simulation; each generation after the first needs particles / its "
+                "acceptance cohorts\n",
+                e.patients_per_second, threads, threads == 1 ? "" : "s",
+                static_cast<double>(least * c.patients) / e.patients_per_second,
+                static_cast<double>(least * c.patients) / e.patients_per_second / 60);
+  return out.str() + line;
+}
+
 int check_config(const ConfigOptions& options, bool explain, bool estimate) {
   const Parameters parameters = load_parameters(options.path, options.overrides);
   const SweepPlan plan = plan_sweep(parameters);  // every point valid, the baseline among them
   std::cout << "# smpsim " << kVersion << ": resolved config"
             << (options.path ? " of " + *options.path : std::string(" (built-in defaults)")) << "\n"
-            << planned_points(plan) << (estimate ? estimated_cost(parameters, plan) : "")
+            << (parameters.calibration.enabled()
+                    ? planned_calibration(parameters, estimate)
+                    : planned_points(plan) + (estimate ? estimated_cost(parameters, plan) : ""))
             << to_toml(parameters, explain);
   check_stdout("the resolved config");
   return kExitDone;

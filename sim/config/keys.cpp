@@ -42,6 +42,12 @@ std::vector<Correlation>& correlations(Parameters& p) {
 std::vector<SweptParameter>& swept_parameters(Parameters& p) {
   return p.sweep.parameters;
 }
+std::vector<CalibratedParameter>& calibrated_parameters(Parameters& p) {
+  return p.calibration.parameters;
+}
+std::vector<CalibrationTarget>& calibration_targets(Parameters& p) {
+  return p.calibration.targets;
+}
 std::vector<std::string>& convergence_outcomes(Parameters& p) {
   return p.convergence.outcomes;
 }
@@ -311,6 +317,32 @@ std::vector<ConfigKey> make_keys() {
           "patients added to a point at a time"),
       key(SMPSIM_FIELD(convergence, max_patients), std::int64_t{100000}, "patients",
           between(1, kMaxPatients), "a point stops here even if its targets are not met"),
+
+      // [calibration] (docs/calibration.md): which parameters agree with observed statistics
+      key(SMPSIM_FIELD(calibration, method), std::string("none"),
+          "none | abc-smc (approximate Bayesian computation, sequential Monte Carlo)",
+          {"none", "abc-smc"}),
+      key(SMPSIM_FIELD(calibration, particles), std::int64_t{200}, "particles", between(2, 1e6),
+          "accepted particles per generation"),
+      key(SMPSIM_FIELD(calibration, patients), std::int64_t{200}, "patients",
+          between(1, kMaxPatients),
+          "virtual patients per evaluation, the same patients for every particle"),
+      key(SMPSIM_FIELD(calibration, max_generations), std::int64_t{10}, "generations",
+          between(1, 1000), "generations at most (generation 0 samples the prior)"),
+      key(SMPSIM_FIELD(calibration, quantile), 0.5, "share", above(0, 1),
+          "the next generation's epsilon: this quantile of the accepted distances"),
+      key(SMPSIM_FIELD(calibration, min_acceptance), 0.02, "share", between(0, 1),
+          "stop once a generation accepts fewer than this share of its proposals"),
+      key(SMPSIM_FIELD(calibration, posterior_check), std::int64_t{5}, "draws", between(0, 1000),
+          "posterior draws whose cohorts the predictive check simulates (0: none)"),
+      {"calibration.parameters", std::vector<CalibratedParameter>{}, "", kUnbounded,
+       "calibrated keys and their priors: \"dotted.key\" = {dist = \"uniform\", low = a, "
+       "high = b}",
+       &calibrated_parameters},
+      {"calibration.targets", std::vector<CalibrationTarget>{}, "", kUnbounded,
+       "observed statistics: name = {statistic = \"mean\", outcome = \"retained\", value = x, "
+       "sd = s} (docs/calibration.md)",
+       &calibration_targets},
   };
 }
 

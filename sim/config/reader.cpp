@@ -9,12 +9,14 @@
 #include <sstream>
 
 #include "checks.h"
+#include "smpsim/config/access.h"
 #include "smpsim/config/keys.h"
 #include "smpsim/config/suggest.h"
 #include "smpsim/config/validation.h"
 #include "smpsim/model/error.h"
 #include "smpsim/model/format.h"
 #include "text_limits.h"
+#include "toml_values.h"
 
 namespace smpsim {
 
@@ -46,6 +48,8 @@ std::string source_line(std::string_view text, std::size_t line) {
   }
   return "\n  | " + std::string(content);
 }
+
+}  // namespace
 
 std::string location(const toml::node& node) {
   const toml::source_region& source = node.source();
@@ -177,6 +181,8 @@ Distribution read_distribution(const toml::node& node, const Distribution& curre
   return d;
 }
 
+namespace {
+
 std::vector<Correlation> read_correlations(const toml::node& node, const std::string& where,
                                            std::string_view key) {
   const toml::array* entries = node.as_array();
@@ -271,18 +277,7 @@ std::vector<SweptParameter> read_swept_parameters(const toml::node& node, const 
     }
     result.push_back(std::move(swept));
   }
-  // toml++ keeps a table's keys sorted; restore the order they were written in, which is the
-  // order of the summary's columns and of the grid's nesting.
-  std::vector<std::pair<toml::source_position, std::size_t>> written;
-  std::size_t index = 0;
-  for (const auto& entry : *table) written.push_back({entry.first.source().begin, index++});
-  std::stable_sort(written.begin(), written.end(), [](const auto& a, const auto& b) {
-    return a.first.line != b.first.line ? a.first.line < b.first.line
-                                        : a.first.column < b.first.column;
-  });
-  std::vector<SweptParameter> ordered;
-  for (const auto& [position, i] : written) ordered.push_back(result[i]);
-  return ordered;
+  return in_written_order(*table, result);
 }
 
 }  // namespace
@@ -422,7 +417,13 @@ void ConfigLoader::assign(std::string_view key, const toml::node& value, const s
         } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
           target = read_string_list(value, where, key);
         } else {
-          target = read_swept_parameters(value, where, key);
+          if constexpr (std::is_same_v<T, std::vector<SweptParameter>>) {
+            target = read_swept_parameters(value, where, key);
+          } else if constexpr (std::is_same_v<T, std::vector<CalibratedParameter>>) {
+            target = read_calibrated_parameters(value, where, key);
+          } else {
+            target = read_calibration_targets(value, where, key);
+          }
           for (const auto& [name, entry] : *value.as_table()) {
             origin_[std::string(key) + "." + std::string(name.str())] = location(entry);
           }
@@ -484,6 +485,19 @@ std::string ConfigLoader::where_of(std::string_view key) const {
 }
 
 Parameters ConfigLoader::finish() const {
+  // A calibrated key takes its values from its prior: one also set in the same run to another
+  // value than its default is refused. (Set to its default it is allowed: the resolved config,
+  // `smpsim check`'s output and the file's `config`, states every key and must read back.)
+  static const Parameters defaults = default_parameters();
+  for (const CalibratedParameter& calibrated : parameters_.calibration.parameters) {
+    if (origin_.count(calibrated.key) && find_key(calibrated.key) &&
+        get_number(parameters_, calibrated.key) != get_number(defaults, calibrated.key)) {
+      throw InputError(where_of("calibration.parameters." + calibrated.key) +
+                       ": calibration.parameters." + calibrated.key +
+                       ": the key is also set to a constant, at " + where_of(calibrated.key) +
+                       "; a calibrated key takes its values from its prior: remove one of them");
+    }
+  }
   try {
     validate(parameters_);
   } catch (const InputError& e) {

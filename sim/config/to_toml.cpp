@@ -92,6 +92,31 @@ std::string to_toml(const Parameters& parameters, bool explain) {
               out << (i ? ", " : "") << toml_quoted(value[i]);
             }
             out << "]";
+          } else if constexpr (std::is_same_v<T, std::vector<CalibratedParameter>>) {
+            out << "{";
+            for (std::size_t i = 0; i < value.size(); ++i) {
+              out << (i ? ", " : " ") << toml_quoted(value[i].key) << " = "
+                  << value[i].prior.to_toml();
+            }
+            out << (value.empty() ? "}" : " }");
+          } else if constexpr (std::is_same_v<T, std::vector<CalibrationTarget>>) {
+            out << "{";
+            for (std::size_t i = 0; i < value.size(); ++i) {
+              const CalibrationTarget& t = value[i];
+              out << (i ? ", " : " ") << toml_quoted(t.name)
+                  << " = { statistic = " << toml_quoted(t.statistic);
+              if (t.statistic.ends_with("_daily")) {
+                out << ", series = " << toml_quoted(t.series) << ", day = " << format_number(t.day);
+              } else {
+                out << ", outcome = " << toml_quoted(t.outcome);
+              }
+              if (t.statistic == "quantile") out << ", q = " << format_number(t.q);
+              if (!t.compare.empty())
+                out << ", " << t.compare << " = " << format_number(t.threshold);
+              out << ", value = " << format_number(t.value) << ", sd = " << format_number(t.sd)
+                  << " }";
+            }
+            out << (value.empty() ? "}" : " }");
           } else {
             out << "{";
             for (std::size_t i = 0; i < value.size(); ++i) {

@@ -155,6 +155,116 @@ void validate_convergence(const Parameters& p) {
   }
 }
 
+// The values a prior gives its key: its bounds where finite, else quantiles far in its tails.
+std::vector<double> prior_extremes(const Distribution& prior) {
+  constexpr double kTail = 1e-9;
+  const double low =
+      std::isfinite(prior.lower()) ? prior.lower() : prior.quantile(kTail, 1 - kTail);
+  const double high =
+      std::isfinite(prior.upper()) ? prior.upper() : prior.quantile(1 - kTail, kTail);
+  return {low, prior.quantile(0.5, 0.5), high};
+}
+
+void validate_calibration(const Parameters& p) {
+  const CalibrationSpec& c = p.calibration;
+  static const CalibrationSpec defaults = default_parameters().calibration;
+  if (!c.enabled()) {
+    if (!c.parameters.empty() || !c.targets.empty() || c.particles != defaults.particles ||
+        c.patients != defaults.patients || c.max_generations != defaults.max_generations ||
+        c.quantile != defaults.quantile || c.min_acceptance != defaults.min_acceptance ||
+        c.posterior_check != defaults.posterior_check) {
+      throw InputError(
+          "calibration.method: calibration settings are given but calibration.method is "
+          "\"none\"; set method = \"abc-smc\"");
+    }
+    return;
+  }
+  if (p.sweep.method != "none") {
+    throw InputError("calibration.method: a calibration cannot also be a sweep (sweep.method = \"" +
+                     p.sweep.method + "\"); run them as two studies");
+  }
+  if (p.convergence.enabled()) {
+    throw InputError(
+        "calibration.method: a calibration's cohorts have calibration.patients patients; "
+        "remove the [convergence] targets");
+  }
+  if (c.parameters.empty()) {
+    throw InputError(
+        "calibration.parameters: a calibration needs at least one parameter with its prior, "
+        "e.g. \"kinetics.k_enc\" = {dist = \"uniform\", low = 0.1, high = 1.5}");
+  }
+  if (c.targets.empty()) {
+    throw InputError(
+        "calibration.targets: a calibration needs at least one observed statistic, e.g. "
+        "retained = {statistic = \"mean\", outcome = \"retained\", value = 0.63, sd = 0.03}");
+  }
+  // The predictive check's cohorts use seeds run.seed + 1 + k, passed between ranks as doubles.
+  if (p.run.seed > (std::int64_t{1} << 53) - 1 - c.posterior_check) {
+    throw InputError("run.seed: a calibration's seed must be below 2^53 - 1 - posterior_check (" +
+                     std::to_string((std::int64_t{1} << 53) - 1 - c.posterior_check) + ")");
+  }
+  std::vector<std::string> seen;
+  for (const CalibratedParameter& calibrated : c.parameters) {
+    const std::string name = "calibration.parameters." + calibrated.key;
+    if (std::find(seen.begin(), seen.end(), calibrated.key) != seen.end()) {
+      throw InputError(name + ": calibrated twice");
+    }
+    seen.push_back(calibrated.key);
+    for (const char* own : {"calibration.", "sweep.", "convergence.", "run.", "model."}) {
+      if (calibrated.key.starts_with(own)) {
+        throw InputError(name +
+                         ": not a model parameter; a calibration learns the keys of "
+                         "[patient], [protocol], [technician], [aftercare], [kinetics] "
+                         "and [optics]");
+      }
+    }
+    try {
+      get_number(p, calibrated.key);
+    } catch (const InputError& e) {
+      throw InputError(name + ": " + e.what());
+    }
+    if (const ConfigKey* spec = find_key(calibrated.key);
+        spec && std::holds_alternative<std::int64_t& (*)(Parameters&)>(spec->access)) {
+      throw InputError(name + ": an integer key; a calibration learns real-valued keys");
+    }
+    for (const double value : prior_extremes(calibrated.prior)) {
+      Parameters trial = p;
+      try {
+        set_number(trial, calibrated.key, value);
+      } catch (const InputError& e) {
+        throw InputError(name + ": the prior " + calibrated.prior.to_toml() +
+                         " reaches values outside the key's valid range: " + e.what());
+      }
+    }
+  }
+  for (const CalibrationTarget& target : c.targets) {
+    const std::string name = "calibration.targets." + target.name;
+    // A target's column in /calibration/generations/<g>/particles sits beside these.
+    if (target.name == "particle" || target.name == "distance" || target.name == "weight" ||
+        std::find(seen.begin(), seen.end(), target.name) != seen.end()) {
+      throw InputError(name +
+                       ": the name is taken by a column of the particles table; rename "
+                       "the target");
+    }
+    // Target names are stored in fixed-length strings of 64 bytes (/calibration/targets).
+    if (target.name.empty() || target.name.size() > 63) {
+      throw InputError(name + ": a target's name has 1 to 63 characters");
+    }
+    if (!target.statistic.ends_with("_daily")) continue;
+    const double last = static_cast<double>(p.protocol.horizon_days) + 0.5;
+    if (target.day < 0.5 || target.day > last) {
+      throw InputError(name + ": day " + format_short(target.day) +
+                       " is beyond the observed days 0.5 .. " + format_short(last) +
+                       " (protocol.horizon_days = " + std::to_string(p.protocol.horizon_days) +
+                       ")");
+    }
+    if (target.day - 0.5 != std::floor(target.day - 0.5)) {
+      throw InputError(name + ": the daily series are observed at t = k + 0.5; day " +
+                       format_short(target.day) + " is not one of them");
+    }
+  }
+}
+
 }  // namespace
 
 void validate(const Parameters& p) {
@@ -169,6 +279,7 @@ void validate(const Parameters& p) {
         "convergence.effects: effects are taken from the sweep's baseline; name one "
         "(sweep.baseline = 0, or {\"swept.key\" = value} in a grid)");
   }
+  validate_calibration(p);
 }
 
 void validate_point(const Parameters& p) {

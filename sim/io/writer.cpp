@@ -170,6 +170,7 @@ ResultWriter::ResultWriter(std::string path, const RunInfo& info) : path_(std::m
   h5::write_attribute(file_, "threads_used", info.threads_used);
   h5::write_attribute(file_, "ranks_used", info.ranks_used);
   h5::write_attribute(file_, "sweep_method", info.sweep_method);
+  h5::write_attribute(file_, "calibration_method", info.calibration_method);
   h5::write_attribute(file_, "model_version", info.model_version);
 
   patient_layout_.add<std::int64_t>("patient_id");
@@ -392,6 +393,87 @@ void ResultWriter::write_effects(const std::vector<std::string>& parameter_names
   table.append(rows.data(), rows.size());
   h5::write_attribute(table.id(), "long_name",
                       "paired difference of each point from its baseline, per outcome");
+}
+
+void ResultWriter::write_calibration(const CalibrationResult& c) {
+  constexpr std::size_t kNameLength = 64;
+  const h5::Handle root = h5::create_group(file_, "calibration");
+  h5::write_attribute(root, "generations", static_cast<std::int64_t>(c.generations.size()));
+  h5::write_attribute(root, "stop_reason", c.stop_reason);
+  h5::write_attribute(root, "effective_sample_size", c.posterior.effective_sample_size);
+  {
+    h5::TableLayout columns;
+    columns.add_string("target", kNameLength);
+    columns.add<double>("observed");
+    columns.add<double>("sd");
+    h5::TableRows rows(columns);
+    for (std::size_t t = 0; t < c.targets.size(); ++t) {
+      rows.put_string(c.targets[t]).put(c.observed[t]).put(c.observed_sd[t]);
+    }
+    h5::AppendableDataset table(root, "targets", columns, std::max<std::size_t>(rows.size(), 1));
+    table.append(rows.data(), rows.size());
+  }
+  for (std::size_t g = 0; g < c.generations.size(); ++g) {
+    const CalibrationGeneration& generation = c.generations[g];
+    char name[32];
+    std::snprintf(name, sizeof name, "generations/%03zu", g);
+    const h5::Handle group = h5::create_group(root, name);
+    h5::write_attribute(group, "epsilon", generation.epsilon);
+    h5::write_attribute(group, "acceptance_rate", generation.acceptance);
+    h5::write_attribute(group, "proposals", generation.proposals);
+    h5::write_attribute(group, "wall_seconds", generation.wall_seconds);
+    h5::TableLayout columns;
+    columns.add<std::int64_t>("particle");
+    for (const std::string& parameter : c.parameters) columns.add<double>(parameter);
+    columns.add<double>("distance");
+    columns.add<double>("weight");
+    for (const std::string& target : c.targets) columns.add<double>(target);
+    h5::TableRows rows(columns);
+    for (std::size_t i = 0; i < generation.distance.size(); ++i) {
+      rows.put(static_cast<std::int64_t>(i));
+      for (double value : generation.values[i]) rows.put(value);
+      rows.put(generation.distance[i]).put(generation.weight[i]);
+      for (double value : generation.statistics[i]) rows.put(value);
+    }
+    h5::AppendableDataset table(group, "particles", columns, std::max<std::size_t>(rows.size(), 1));
+    table.append(rows.data(), rows.size());
+  }
+  {
+    h5::TableLayout columns;
+    columns.add_string("parameter", kNameLength);
+    for (const char* name : {"mean", "sd", "q05", "q50", "q95", "prior_mean", "prior_sd",
+                             "prior_q05", "prior_q50", "prior_q95"}) {
+      columns.add<double>(name);
+    }
+    h5::TableRows rows(columns);
+    for (const CalibrationSummary::Row& r : c.posterior.rows) {
+      rows.put_string(r.parameter).put(r.mean).put(r.sd).put(r.q05).put(r.q50).put(r.q95);
+      rows.put(r.prior_mean).put(r.prior_sd).put(r.prior_q05).put(r.prior_q50).put(r.prior_q95);
+    }
+    h5::AppendableDataset table(root, "posterior", columns, std::max<std::size_t>(rows.size(), 1));
+    table.append(rows.data(), rows.size());
+    h5::write_attribute(table.id(), "effective_sample_size", c.posterior.effective_sample_size);
+  }
+  if (!c.predictive.empty()) {
+    h5::TableLayout columns;
+    columns.add<std::int64_t>("draw");
+    for (const std::string& parameter : c.parameters) columns.add<double>(parameter);
+    columns.add_string("target", kNameLength);
+    columns.add<double>("observed");
+    columns.add<double>("sd");
+    columns.add<double>("simulated");
+    h5::TableRows rows(columns);
+    for (std::size_t k = 0; k < c.predictive.size(); ++k) {
+      for (std::size_t t = 0; t < c.targets.size(); ++t) {
+        rows.put(static_cast<std::int64_t>(k));
+        for (double value : c.predictive[k].values) rows.put(value);
+        rows.put_string(c.targets[t]).put(c.observed[t]).put(c.observed_sd[t]);
+        rows.put(c.predictive[k].statistics[t]);
+      }
+    }
+    h5::AppendableDataset table(root, "predictive", columns, std::max<std::size_t>(rows.size(), 1));
+    table.append(rows.data(), rows.size());
+  }
 }
 
 void ResultWriter::finish() {

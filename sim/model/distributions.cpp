@@ -363,6 +363,33 @@ double Distribution::quantile(double p, double q) const {
   return f[0];
 }
 
+double Distribution::density(double x) const {
+  const auto& f = fields_;
+  if (!(x >= lower() && x <= upper())) return 0;
+  switch (kind_) {
+    case DistributionKind::kConstant:
+      return x == f[0] ? 1.0 : 0.0;
+    case DistributionKind::kNormal:
+      return boost::math::pdf(boost::math::normal(f[0], f[1]), x);
+    case DistributionKind::kTruncNormal: {
+      const double mass =
+          standard_normal_cdf((f[3] - f[0]) / f[1]) - standard_normal_cdf((f[2] - f[0]) / f[1]);
+      return boost::math::pdf(boost::math::normal(f[0], f[1]), x) / mass;
+    }
+    case DistributionKind::kLogNormal:
+      return x > 0 ? boost::math::pdf(boost::math::lognormal(std::log(f[0]), f[1]), x) : 0.0;
+    case DistributionKind::kUniform:
+      return 1 / (f[1] - f[0]);
+    case DistributionKind::kGamma:
+      return boost::math::pdf(
+          boost::math::gamma_distribution<double>(gamma_shape(f[0], f[1]), gamma_scale(f[0], f[1])),
+          x);
+    case DistributionKind::kBeta:
+      return boost::math::pdf(boost::math::beta_distribution<double>(f[0], f[1]), x);
+  }
+  return 0;
+}
+
 std::string Distribution::to_toml() const {
   std::string text = "{ dist = \"" + std::string(kind_name(kind_)) + "\"";
   const auto names = field_names();

@@ -126,9 +126,10 @@ namespace {
 // releases it meanwhile.
 class Coordinator {
  public:
-  Coordinator(const std::vector<Parameters>& points, Schedule& schedule,
+  Coordinator(const std::vector<Parameters>& points, std::int64_t first_point, Schedule& schedule,
               const Checkpoint& checkpoint, const std::set<BlockKey>& committed, Progress& progress)
       : points_(points),
+        first_point_(first_point),
         schedule_(schedule),
         checkpoint_(checkpoint),
         committed_(committed),
@@ -193,7 +194,9 @@ class Coordinator {
   // A finished block enters the schedule.
   void complete(const BlockKey& key, std::vector<Outcomes> outcomes) {
     schedule_.complete(key, std::move(outcomes));
-    progress_.set_status(schedule_.status());
+    // The schedule speaks once it has decided something (convergence); until then the status
+    // stays the caller's (a calibration's generation).
+    if (!schedule_.status().empty()) progress_.set_status(schedule_.status());
     progress_.advance(key.count);
   }
 
@@ -234,7 +237,7 @@ class Coordinator {
     std::chrono::duration<double> committing{0};
     try {
       const std::vector<PatientResult> results =
-          simulate_block(points_[static_cast<std::size_t>(key.point)], key);
+          simulate_block(points_[static_cast<std::size_t>(key.point - first_point_)], key);
       const auto start = std::chrono::steady_clock::now();
       checkpoint_.commit(key, serialize_block(key, results, checkpoint_.identity()));
       committing = std::chrono::steady_clock::now() - start;
@@ -324,6 +327,7 @@ class Coordinator {
   }
 
   const std::vector<Parameters>& points_;
+  const std::int64_t first_point_;  // points_[0] is point first_point_
   Schedule& schedule_;
   const Checkpoint& checkpoint_;
   const std::set<BlockKey>& committed_;
@@ -344,12 +348,12 @@ class Coordinator {
 
 EngineRun coordinate_blocks(const std::vector<Parameters>& points, Schedule& schedule,
                             const Checkpoint& checkpoint, const std::set<BlockKey>& committed,
-                            int threads, Progress& progress) {
-  return Coordinator(points, schedule, checkpoint, committed, progress).run(threads);
+                            int threads, Progress& progress, std::int64_t first_point) {
+  return Coordinator(points, first_point, schedule, checkpoint, committed, progress).run(threads);
 }
 
 EngineRun compute_dealt_blocks(const std::vector<Parameters>& points, int threads,
-                               std::uint64_t identity) {
+                               std::uint64_t identity, std::int64_t first_point) {
   std::mutex lock;  // guards everything below
   std::deque<BlockKey> dealt;
   std::deque<std::vector<std::byte>> outbox;  // finished blocks for rank 0
@@ -416,7 +420,8 @@ EngineRun compute_dealt_blocks(const std::vector<Parameters>& points, int thread
           std::exception_ptr error;
           try {
             block = serialize_block(
-                key, simulate_block(points[static_cast<std::size_t>(key.point)], key), identity);
+                key, simulate_block(points[static_cast<std::size_t>(key.point - first_point)], key),
+                identity);
           } catch (const BlockAbandoned&) {
             // the run is stopping: recomputed on resume
           } catch (...) {

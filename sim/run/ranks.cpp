@@ -67,6 +67,14 @@ std::int64_t broadcast(std::int64_t value) {
   return value;
 }
 
+void broadcast(std::vector<double>& values) {
+  if (!started) return;
+  auto count = static_cast<std::int64_t>(values.size());
+  MPI_Bcast(&count, 1, MPI_INT64_T, 0, MPI_COMM_WORLD);
+  values.resize(static_cast<std::size_t>(count));
+  MPI_Bcast(values.data(), static_cast<int>(count), MPI_DOUBLE, 0, MPI_COMM_WORLD);
+}
+
 #else
 
 Session::Session(int&, char**&) {
@@ -81,6 +89,7 @@ std::optional<Message> poll() {
 std::int64_t broadcast(std::int64_t value) {
   return value;
 }
+void broadcast(std::vector<double>&) {}
 
 #endif
 

@@ -7,23 +7,21 @@
 namespace smpsim {
 
 Schedule::Schedule(const std::vector<Parameters>& points,
-                   const std::vector<std::int64_t>& baselines)
-    : points_(points.size()) {
+                   const std::vector<std::int64_t>& baselines, std::int64_t first_point)
+    : points_(points.size()), first_point_(first_point) {
   unfinished_points_ = static_cast<std::int64_t>(points.size());
   for (std::size_t k = 0; k < points.size(); ++k) {
     PointState& state = points_[k];
     state.convergence = points[k].convergence;
     if (!state.convergence.effects.empty() && !baselines.empty()) {
-      state.baseline = baselines[k];
-      if (state.baseline != static_cast<std::int64_t>(k)) {
-        points_[static_cast<std::size_t>(state.baseline)].dependents.push_back(
-            static_cast<std::int64_t>(k));
-      }
+      const std::int64_t point = first_point + static_cast<std::int64_t>(k);
+      state.baseline = first_point + baselines[k];
+      if (state.baseline != point) at(state.baseline).dependents.push_back(point);
     }
   }
   for (std::size_t k = 0; k < points.size(); ++k) {
     PointState& state = points_[k];
-    const auto point = static_cast<std::int64_t>(k);
+    const auto point = first_point + static_cast<std::int64_t>(k);
     release(point, state.convergence.enabled()
                        ? std::min(state.convergence.batch, state.convergence.max_patients)
                        : points[k].run.patients);
@@ -31,7 +29,7 @@ Schedule::Schedule(const std::vector<Parameters>& points,
 }
 
 void Schedule::release(std::int64_t point, std::int64_t patients) {
-  PointState& state = points_[static_cast<std::size_t>(point)];
+  PointState& state = at(point);
   const std::int64_t end = state.released + patients;
   for (std::int64_t first = state.released; first < end; first += kPatientsPerBlock) {
     const BlockKey key{point, first, std::min(kPatientsPerBlock, end - first)};
@@ -54,7 +52,7 @@ bool Schedule::has_effects(const PointState& state) const {
 
 void Schedule::complete(const BlockKey& key, std::vector<Outcomes> outcomes) {
   ++blocks_done_;
-  PointState& state = points_[static_cast<std::size_t>(key.point)];
+  PointState& state = at(key.point);
   state.waiting.emplace(key.first, std::move(outcomes));
   // Fold the outcomes into the moments in patient order, as they become contiguous.
   while (!state.waiting.empty() && state.waiting.begin()->first == state.consumed) {
@@ -68,7 +66,7 @@ void Schedule::complete(const BlockKey& key, std::vector<Outcomes> outcomes) {
   if (state.consumed == state.released) decide(key.point);
   // A baseline's new patients may complete the pairs its points wait for.
   for (const std::int64_t dependent : state.dependents) {
-    const PointState& other = points_[static_cast<std::size_t>(dependent)];
+    const PointState& other = at(dependent);
     if (other.consumed == other.released && other.consumed <= state.consumed) decide(dependent);
   }
 }
@@ -90,7 +88,7 @@ bool Schedule::outcomes_met(const PointState& state, std::ostringstream& status)
 bool Schedule::effects_met(const PointState& state, std::ostringstream& status) const {
   const ConvergenceSpec& c = state.convergence;
   if (state.baseline < 0 || c.effects.empty()) return true;
-  const PointState& base = points_[static_cast<std::size_t>(state.baseline)];
+  const PointState& base = at(state.baseline);
   if (&base == &state) return true;  // a baseline's effect from itself is 0, exactly
   const auto n = static_cast<std::size_t>(state.consumed);
   bool met = true;
@@ -106,13 +104,13 @@ bool Schedule::effects_met(const PointState& state, std::ostringstream& status) 
 }
 
 void Schedule::grow(std::int64_t point) {
-  PointState& state = points_[static_cast<std::size_t>(point)];
+  PointState& state = at(point);
   const ConvergenceSpec& c = state.convergence;
   release(point, std::min(c.batch, c.max_patients - state.released));
   if (state.baseline < 0 || state.baseline == point) return;
   // The baseline grows in whole batches of its own, so its blocks are the same whichever
   // point asks first, and reopens if it had finished.
-  PointState& base = points_[static_cast<std::size_t>(state.baseline)];
+  PointState& base = at(state.baseline);
   while (base.released < state.released) {
     release(state.baseline, std::min(c.batch, c.max_patients - base.released));
     if (base.done) {
@@ -126,13 +124,13 @@ void Schedule::grow(std::int64_t point) {
 // effect targets it waits until its baseline has as many patients; the baseline's completion
 // decides it then.
 void Schedule::decide(std::int64_t point) {
-  PointState& state = points_[static_cast<std::size_t>(point)];
+  PointState& state = at(point);
   if (state.done) return;
   const ConvergenceSpec& c = state.convergence;
   bool met = true;
   if (c.enabled()) {
     if (state.baseline >= 0 && state.baseline != point &&
-        points_[static_cast<std::size_t>(state.baseline)].consumed < state.consumed) {
+        at(state.baseline).consumed < state.consumed) {
       return;  // the pairs are not all in yet
     }
     std::ostringstream status;
@@ -158,11 +156,11 @@ std::int64_t Schedule::blocks_known() const {
 }
 
 const std::vector<BlockKey>& Schedule::blocks_of(std::int64_t point) const {
-  return points_[static_cast<std::size_t>(point)].blocks;
+  return at(point).blocks;
 }
 
 bool Schedule::converged(std::int64_t point) const {
-  return points_[static_cast<std::size_t>(point)].converged;
+  return at(point).converged;
 }
 
 }  // namespace smpsim

@@ -11,6 +11,7 @@
 #include "smpsim/io/checkpoint.h"
 #include "smpsim/io/run_lock.h"
 #include "smpsim/model/error.h"
+#include "smpsim/run/calibration.h"
 #include "smpsim/run/engine.h"
 #include "smpsim/run/progress.h"
 #include "smpsim/run/ranks.h"
@@ -202,10 +203,13 @@ class Study {
     } else if (go != 0) {
       result_.end = StudyEnd::kFailedElsewhere;
     } else {
-      end_by(smpsim::compute_dealt_blocks(
-                 points_, result_.threads,
-                 run_identity(to_toml(base_), static_cast<std::uint64_t>(base_.run.seed)))
-                 .stopped_by);
+      const std::uint64_t identity =
+          run_identity(to_toml(base_), static_cast<std::uint64_t>(base_.run.seed));
+      if (base_.calibration.enabled()) {
+        end_by(Calibration(base_).serve(result_.threads, identity));
+      } else {
+        end_by(smpsim::compute_dealt_blocks(points_, result_.threads, identity).stopped_by);
+      }
     }
     return std::move(result_);
   }
@@ -219,6 +223,7 @@ class Study {
     info_.threads_used = result_.threads;
     info_.ranks_used = result_.ranks;
     info_.sweep_method = base_.sweep.method;
+    info_.calibration_method = base_.calibration.method;
     info_.model_version = base_.model.version;
 
     const fs::path checkpoint_path = checkpoint_directory(options_.output);
@@ -263,6 +268,7 @@ class Study {
   // Computes every block the schedule releases, committing each to the checkpoint. False: a
   // signal stopped it between blocks (the checkpoint is resumable).
   bool compute_blocks() {
+    if (base_.calibration.enabled()) return calibrate();
     const std::int64_t total = base_.convergence.enabled()
                                    ? 0
                                    : base_.run.patients * static_cast<std::int64_t>(points_.size());
@@ -280,12 +286,36 @@ class Study {
     return result_.end == StudyEnd::kComplete;
   }
 
+  // A calibration: its generations and predictive check on the engine. False: a signal stopped
+  // it between blocks (the checkpoint is resumable).
+  bool calibrate() {
+    const auto simulating = std::chrono::steady_clock::now();
+    Calibration calibration(base_);
+    end_by(calibration.run(*checkpoint_, committed_, result_.threads, options_.progress));
+    result_.timings.simulate = seconds_since(simulating);
+    result_.timings.checkpoint_write = calibration.checkpoint_seconds();
+    result_.seconds = seconds_since(simulating);
+    result_.calibration = calibration.result();
+    result_.evaluations = calibration.evaluations();
+    result_.blocks_done = calibration.blocks_done();
+    result_.blocks_known = calibration.blocks_known();
+    return result_.end == StudyEnd::kComplete;
+  }
+
   // Writes the file from the checkpoint, gives it its name and removes the checkpoint. A signal
   // meanwhile stops it before the file is named, with the checkpoint kept.
   void assemble_file() {
     const auto assembling = std::chrono::steady_clock::now();
     try {
-      assemble(base_, points_, *schedule_, *checkpoint_, info_, options_.output, result_);
+      if (result_.calibration) {
+        info_.points = 0;
+        ResultWriter writer(options_.output, info_);
+        writer.write_calibration(*result_.calibration);
+        stop_if_asked();
+        writer.finish();
+      } else {
+        assemble(base_, points_, *schedule_, *checkpoint_, info_, options_.output, result_);
+      }
     } catch (const AssemblyStopped& stopped) {
       end_by(stopped.signal);
       return;

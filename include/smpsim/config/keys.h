@@ -22,13 +22,16 @@ struct Bounds {
 
 using ConfigValue =
     std::variant<double, std::int64_t, bool, std::string, Distribution, std::vector<Correlation>,
-                 std::vector<std::string>, std::vector<SweptParameter>>;
+                 std::vector<std::string>, std::vector<SweptParameter>,
+                 std::vector<CalibratedParameter>, std::vector<CalibrationTarget>>;
 using ConfigAccessor =
     std::variant<double& (*)(Parameters&), std::int64_t& (*)(Parameters&), bool& (*)(Parameters&),
                  std::string& (*)(Parameters&), Distribution& (*)(Parameters&),
                  std::vector<Correlation>& (*)(Parameters&),
                  std::vector<std::string>& (*)(Parameters&),
-                 std::vector<SweptParameter>& (*)(Parameters&)>;
+                 std::vector<SweptParameter>& (*)(Parameters&),
+                 std::vector<CalibratedParameter>& (*)(Parameters&),
+                 std::vector<CalibrationTarget>& (*)(Parameters&)>;
 
 // One config key: its dotted name (`kinetics.k_enc`), default, unit, valid range and meaning
 // with the source of the default. A text key may list the values it accepts.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "smpsim/io/calibration_table.h"
 #include "smpsim/io/effects_table.h"
 #include "smpsim/io/h5.h"
 #include "smpsim/io/sensitivity_table.h"
@@ -21,6 +22,7 @@ struct RunInfo {
   std::int64_t threads_used = 1;  // per rank
   std::int64_t ranks_used = 1;
   std::string sweep_method = "none";
+  std::string calibration_method = "none";
   std::int64_t model_version = 2;  // version 1 files keep version 1's sessions table
 };
 
@@ -55,6 +57,8 @@ class ResultWriter {
   void write_effects(const std::vector<std::string>& parameter_names,
                      const std::vector<std::vector<double>>& parameter_values,
                      const std::vector<Effect>& effects);
+  // /calibration: generations/<g>/particles, posterior, predictive.
+  void write_calibration(const CalibrationResult& calibration);
   void finish();
 
   const std::string& path() const { return path_; }

@@ -63,6 +63,8 @@ class Distribution {
   double variance() const;
 
   double sample(RandomStream& stream) const;
+  // The probability density at x (0 outside the support): a calibration's prior weights.
+  double density(double x) const;
   // The quantile at probability p, given also as its complement q = 1 - p so that both
   // tails stay accurate (the copula passes Φ(z) and Φ(-z)).
   double quantile(double p, double q) const;

@@ -166,6 +166,41 @@ struct ConvergenceSpec {
   bool enabled() const { return !outcomes.empty() || !effects.empty(); }
 };
 
+// A calibration (docs/calibration.md): ABC-SMC over dotted keys, against observed statistics.
+struct CalibratedParameter {
+  std::string key;  // a numeric config key or a distribution's field
+  Distribution prior;
+  friend bool operator==(const CalibratedParameter&, const CalibratedParameter&) = default;
+};
+
+// One observed summary statistic of a cohort and its uncertainty.
+struct CalibrationTarget {
+  std::string name;
+  std::string statistic;  // mean | median | quantile | share | mean_daily | median_daily
+  std::string outcome;    // mean, median, quantile, share: a final outcome
+  std::string series;     // mean_daily, median_daily: a daily series
+  double day = 0;         // the daily series' observation time (k + 0.5)
+  double q = 0;           // quantile: its probability
+  std::string compare;    // share: equals | below | above
+  double threshold = 0;   // share: the value compared with
+  double value = 0;       // observed
+  double sd = 0;          // its uncertainty
+  friend bool operator==(const CalibrationTarget&, const CalibrationTarget&) = default;
+};
+
+struct CalibrationSpec {
+  std::string method;  // none | abc-smc
+  std::int64_t particles = 0;
+  std::int64_t patients = 0;
+  std::int64_t max_generations = 0;
+  double quantile = 0;
+  double min_acceptance = 0;
+  std::int64_t posterior_check = 0;  // posterior draws of the predictive check
+  std::vector<CalibratedParameter> parameters;
+  std::vector<CalibrationTarget> targets;
+  bool enabled() const { return method != "none"; }
+};
+
 struct Parameters {
   ModelSettings model;
   RunSettings run;
@@ -177,6 +212,7 @@ struct Parameters {
   Optics optics;
   SweepSpec sweep;
   ConvergenceSpec convergence;
+  CalibrationSpec calibration;
 
   // Version 2's behaviours, each off under model.version = 1 (docs/model.md §3.1, §4, §5).
   bool version_one() const { return model.version == 1; }

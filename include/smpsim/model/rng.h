@@ -18,6 +18,7 @@ enum class StreamPurpose : std::uint32_t {
   kDot = 3,           // one dot's life: placement, depth, pigment, timeline, packets
   kScratch = 4,       // one session's scratch episodes and what they tear off
   kDesign = 5,        // a sweep's design and the bootstrap of its indices (patient id 0)
+  kProposal = 6,      // a calibration's proposal (patient id: proposal index, session: generation)
 };
 
 // A Philox4x32-10 counter-based stream: the 64-bit seed is the key; the counter holds the draw

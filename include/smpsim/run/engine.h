@@ -61,14 +61,15 @@ std::vector<PatientResult> simulate_block(const Parameters& p, const BlockKey& k
 // blocks in `committed` are read back instead of computed, once checked (Checkpoint::
 // read_checked): one that fails the check is reported on stderr, by its file, and recomputed.
 // A signal to any rank stops every rank. Throws the first failure of any rank or thread,
-// naming the rank.
+// naming the rank. `points[0]` is point `first_point` (a calibration's batches of proposals
+// continue the numbering of the earlier batches, so every block has its own key).
 EngineRun coordinate_blocks(const std::vector<Parameters>& points, Schedule& schedule,
                             const Checkpoint& checkpoint, const std::set<BlockKey>& committed,
-                            int threads, Progress& progress);
+                            int threads, Progress& progress, std::int64_t first_point = 0);
 
 // Other ranks: computes the blocks rank 0 deals until it says the schedule is done; each block
 // carries the run's `identity`. A signal to this rank is passed on to rank 0, which stops all.
 EngineRun compute_dealt_blocks(const std::vector<Parameters>& points, int threads,
-                               std::uint64_t identity);
+                               std::uint64_t identity, std::int64_t first_point = 0);
 
 }  // namespace smpsim

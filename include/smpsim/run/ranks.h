@@ -45,7 +45,8 @@ struct Message {
 };
 
 void send(int to, Tag tag, std::span<const std::byte> bytes);
-std::optional<Message> poll();               // a waiting message, if any
-std::int64_t broadcast(std::int64_t value);  // rank 0's value, on every rank
+std::optional<Message> poll();                // a waiting message, if any
+std::int64_t broadcast(std::int64_t value);   // rank 0's value, on every rank
+void broadcast(std::vector<double>& values);  // rank 0's values, on every rank
 
 }  // namespace smpsim::ranks

@@ -28,9 +28,10 @@ inline constexpr std::int64_t kPatientsPerBlock = 32;
 // batches to the largest of its points, so every pair is complete.
 class Schedule {
  public:
-  // baselines: per point, the point its effects are taken from (empty: no baseline).
+  // baselines: per point, the index in `points` of the point its effects are taken from (empty:
+  // no baseline). `points[0]` is point `first_point`: its blocks' keys count from there.
   explicit Schedule(const std::vector<Parameters>& points,
-                    const std::vector<std::int64_t>& baselines = {});
+                    const std::vector<std::int64_t>& baselines = {}, std::int64_t first_point = 0);
 
   // The next released block not yet handed out, if any.
   std::optional<BlockKey> next();
@@ -63,6 +64,14 @@ class Schedule {
     bool done = false;
     bool converged = true;
   };
+  // A point's state by its number (first_point_ + its index); baselines and dependents are
+  // numbers too.
+  PointState& at(std::int64_t point) {
+    return points_[static_cast<std::size_t>(point - first_point_)];
+  }
+  const PointState& at(std::int64_t point) const {
+    return points_[static_cast<std::size_t>(point - first_point_)];
+  }
   void release(std::int64_t point, std::int64_t patients);
   void decide(std::int64_t point);
   // The outcomes' own targets met after the point's patients so far.
@@ -74,6 +83,7 @@ class Schedule {
   void grow(std::int64_t point);
 
   std::vector<PointState> points_;
+  std::int64_t first_point_ = 0;
   std::deque<BlockKey> ready_;
   std::int64_t unfinished_points_ = 0;
   std::int64_t blocks_done_ = 0;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,8 +32,10 @@ enum class StudyEnd : std::uint8_t {
 struct StudyResult {
   SweepPlan plan;
   std::vector<PointSummary> points;
-  SensitivityTable sensitivity;  // Sobol or Morris sweeps
-  std::vector<Effect> effects;   // sweeps with a baseline: /effects
+  SensitivityTable sensitivity;                  // Sobol or Morris sweeps
+  std::vector<Effect> effects;                   // sweeps with a baseline: /effects
+  std::optional<CalibrationResult> calibration;  // a calibration: /calibration
+  std::int64_t evaluations = 0;                  // a calibration's cohorts simulated
   double seconds = 0;
   int threads = 1;  // per rank
   int ranks = 1;
