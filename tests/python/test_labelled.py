@@ -78,7 +78,10 @@ class Labelled(unittest.TestCase):
                 self.assertAlmostEqual(row["ci_high"] - row["mean"], 1.959963984540054 * row["sem"])
                 unpaired = np.hypot(result.patients(0)[outcome].astype(float).sem(),
                                     result.patients(1)[outcome].astype(float).sem())
-                self.assertAlmostEqual(row["sem_ratio"], row["sem"] / unpaired, places=10)
+                if unpaired > 0:
+                    self.assertAlmostEqual(row["sem_ratio"], row["sem"] / unpaired, places=10)
+                else:  # no spread at either point (every coverage 1): the ratio is undefined
+                    self.assertTrue(np.isnan(row["sem_ratio"]))
                 self.assertEqual(effects.loc[(1, outcome)]["mean"], 0)  # the baseline itself
         self.assertIsNone(self.result.effects())  # no baseline, no effects
 
