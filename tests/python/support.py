@@ -159,3 +159,26 @@ def write_point_tables(group, rng, patients, horizon):
     for name in DAILY:
         group.create_dataset(f"daily/{name}",
                              data=rng.uniform(0, 1, (patients, horizon + 1)).astype("f4"))
+
+
+def assert_committed_without_outputs(test, notebook_path):
+    """A notebook is kept without outputs: every code cell unexecuted."""
+    import nbformat
+    notebook = nbformat.read(notebook_path, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            test.assertEqual(cell.outputs, [], cell.source[:60])
+            test.assertIsNone(cell.execution_count)
+
+
+def execute_notebook(notebook_path, output, timeout):
+    """Executes every cell of a notebook headless with SMPSIM_OUTPUT = output (the kernel
+    inherits it) and returns the code cells' outputs; a failing cell raises CellExecutionError
+    with its traceback."""
+    import nbformat
+    from nbclient import NotebookClient
+    notebook = nbformat.read(notebook_path, as_version=4)
+    os.environ["SMPSIM_OUTPUT"] = str(output)
+    NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                   resources={"metadata": {"path": str(notebook_path.parent)}}).execute()
+    return [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]

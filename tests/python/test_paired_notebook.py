@@ -1,13 +1,9 @@
 """scripts/notebooks/paired_effects.ipynb executes headless, every cell: it runs
 configs/paired_effects.toml through smpsim.run into a temporary file, reads its effects and
 draws its figure; it is kept without outputs."""
-import os
 import tempfile
 import unittest
 from pathlib import Path
-
-import nbformat
-from nbclient import NotebookClient
 
 import support
 import smpsim
@@ -17,22 +13,12 @@ NOTEBOOK = support.SOURCE_DIR / "scripts" / "notebooks" / "paired_effects.ipynb"
 
 class PairedEffectsNotebook(unittest.TestCase):
     def test_is_committed_without_outputs(self):
-        notebook = nbformat.read(NOTEBOOK, as_version=4)
-        for cell in notebook.cells:
-            if cell.cell_type == "code":
-                self.assertEqual(cell.outputs, [], cell.source[:60])
-                self.assertIsNone(cell.execution_count)
+        support.assert_committed_without_outputs(self, NOTEBOOK)
 
     def test_executes_the_study(self):
         with tempfile.TemporaryDirectory() as work:
-            output = Path(work, "paired_effects.h5")
-            notebook = nbformat.read(NOTEBOOK, as_version=4)
-            os.environ["SMPSIM_OUTPUT"] = str(output)  # the kernel inherits it, and SMPSIM
-            # A failing cell raises CellExecutionError with its traceback.
-            NotebookClient(notebook, timeout=240, kernel_name="python3",
-                           resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
-            outputs = [output for cell in notebook.cells if cell.cell_type == "code"
-                       for output in cell.outputs]
+            output = Path(work, "paired_effects.h5")  # the kernel also inherits SMPSIM
+            outputs = support.execute_notebook(NOTEBOOK, output, timeout=240)
             self.assertEqual([o for o in outputs if o.output_type == "error"], [])
             self.assertEqual(sum("image/png" in o.get("data", {}) for o in outputs), 1)
             with smpsim.open_result(output) as result:
