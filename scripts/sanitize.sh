@@ -37,8 +37,9 @@ address_stage() {
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
   # The model tests T1-T14 and the depth sweep simulate large cohorts: under ASan they take
   # 1-4.5 min each, about 30 min of the two cores together, on code the other tests cover too.
-  # They run only with SMPSIM_SANITIZE_MODEL_TESTS=1.
-  local skip='^mpi\.|^T[0-9]|^in a depth sweep'
+  # They run only with SMPSIM_SANITIZE_MODEL_TESTS=1. So does calibration.synthetic, a statistical
+  # check of the same kind (5.5 min under ASan): calibration.reproducible runs the same code.
+  local skip='^mpi\.|^T[0-9]|^in a depth sweep|^calibration\.synthetic$'
   if [ "${SMPSIM_SANITIZE_MODEL_TESTS:-0}" = 1 ]; then skip='^mpi\.'; fi
   echo "sanitize: ASan + UBSan, the ctest suite but $skip" >&2
   (cd "$root/build-asan" && ctest --output-on-failure --timeout 3600 -j "$(nproc)" -E "$skip")
