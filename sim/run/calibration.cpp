@@ -124,11 +124,6 @@ struct Kernel {
   }
 };
 
-// The p-quantile of unweighted values (linear interpolation, as numpy's default).
-double plain_quantile(std::vector<double> values, double p) {
-  return quantile(values, p);
-}
-
 CalibrationSummary summarise_posterior(const std::vector<CalibratedParameter>& parameters,
                                        const CalibrationGeneration& last) {
   CalibrationSummary summary;
@@ -175,9 +170,9 @@ double target_statistic(const CalibrationTarget& target, std::span<const Patient
     return std::accumulate(values.begin(), values.end(), 0.0) / n;
   }
   if (target.statistic == "median" || target.statistic == "median_daily") {
-    return plain_quantile(values, 0.5);
+    return quantile(values, 0.5);
   }
-  if (target.statistic == "quantile") return plain_quantile(values, target.q);
+  if (target.statistic == "quantile") return quantile(values, target.q);
   // share
   const auto count = std::count_if(values.begin(), values.end(), [&](double x) {
     if (target.compare == "equals") return x == target.threshold;
@@ -197,7 +192,8 @@ double target_distance(const std::vector<CalibrationTarget>& targets,
   return std::isnan(squares) ? kInfinity : std::sqrt(squares);
 }
 
-double weighted_quantile(std::vector<double> values, std::vector<double> weights, double p) {
+double weighted_quantile(const std::vector<double>& values, const std::vector<double>& weights,
+                         double p) {
   std::vector<std::size_t> order(values.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
@@ -316,7 +312,9 @@ int Calibration::run(const Checkpoint& checkpoint, const std::set<BlockKey>& com
         generation.epsilon = kInfinity;
       } else {
         kernel.emplace(result_.generations.back());
-        generation.epsilon = plain_quantile(result_.generations.back().distance, c.quantile);
+        // quantile reorders what it is given: a copy, so the stored distances keep particle order.
+        std::vector<double> distances = result_.generations.back().distance;
+        generation.epsilon = quantile(distances, c.quantile);
       }
       // A generation that would need more proposals than min_acceptance allows is given up.
       const std::size_t cap =

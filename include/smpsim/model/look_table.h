@@ -58,6 +58,15 @@ inline PresentPigment present_at(std::span<const double> exits, std::span<const 
   return present;
 }
 
+// The share of a dot's fresh look its present pigment keeps; when attenuation underflows every
+// look to 0 (an opaque skin), the share of its packets.
+inline float present_share_of(const PresentPigment& present, double fresh_look,
+                              std::size_t packets_per_dot) {
+  return static_cast<float>(fresh_look > 0
+                                ? present.look / fresh_look
+                                : present.packets / static_cast<double>(packets_per_dot));
+}
+
 // The look of every dot at one time, computed column by column over the dots grouped by
 // region: what an examination, the final look and each day of the daily series measure.
 class LookTable {
@@ -280,9 +289,7 @@ class LookTable {
       const PresentPigment present =
           present_at({packet_exit.data() + j * packets_per_dot, packets_per_dot},
                      {packet_look.data() + j * packets_per_dot, packets_per_dot}, t);
-      const double packets = static_cast<double>(packets_per_dot);
-      present_share[j] = static_cast<float>(fresh_look[j] > 0 ? present.look / fresh_look[j]
-                                                              : present.packets / packets);
+      present_share[j] = present_share_of(present, fresh_look[j], packets_per_dot);
       present_shade[j] = static_cast<float>(weight[j] * present.look);
       next_exit[j] = present.next_exit;
     }
@@ -407,11 +414,7 @@ class LookTable {
     SMPSIM_COUNT(present_updates, 1);
     const PresentPigment present =
         present_at(exits_of(i), {packet_look_.data() + i * packets_per_dot_, packets_per_dot_}, t);
-    // The share of the fresh look still there; when attenuation underflows every look to 0
-    // (an opaque skin), the share of packets.
-    const double packets = static_cast<double>(packets_per_dot_);
-    present_share_[i] = static_cast<float>(fresh_look_[i] > 0 ? present.look / fresh_look_[i]
-                                                              : present.packets / packets);
+    present_share_[i] = present_share_of(present, fresh_look_[i], packets_per_dot_);
     present_shade_[i] = static_cast<float>(weight_[i] * present.look);
     present_pigment_[i] = pigment_[i] * present.packets;
     next_exit_[i] = present.next_exit;

@@ -23,7 +23,8 @@ double target_distance(const std::vector<CalibrationTarget>& targets,
 
 // The p-quantile of values weighted by `weights` (summing to 1): the smallest value whose
 // cumulative weight reaches p.
-double weighted_quantile(std::vector<double> values, std::vector<double> weights, double p);
+double weighted_quantile(const std::vector<double>& values, const std::vector<double>& weights,
+                         double p);
 
 // ABC-SMC (Toni et al. 2009; Beaumont et al. 2009) on the engine: generation 0 samples the
 // prior; each later one perturbs the previous generation's weighted particles by a multivariate
