@@ -8,6 +8,7 @@
 #include <functional>
 #include <vector>
 
+#include "config_text.h"
 #include "smpsim/config/config.h"
 #include "smpsim/model/outcomes.h"
 #include "smpsim/model/simulation.h"

@@ -3,10 +3,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "config_text.h"
 #include "smpsim/config/config.h"
 #include "smpsim/model/error.h"
 
 using namespace smpsim;
+using testing::from_text;
 
 namespace {
 
@@ -18,12 +20,6 @@ std::string message_of(const std::function<void()>& f) {
   }
   FAIL("expected an InputError");
   return {};
-}
-
-Parameters from_text(const std::string& text) {
-  ConfigLoader loader;
-  loader.apply_text(text, "test.toml");
-  return loader.finish();
 }
 
 }  // namespace

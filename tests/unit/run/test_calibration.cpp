@@ -3,20 +3,16 @@
 #include <cmath>
 #include <vector>
 
+#include "config_text.h"
 #include "smpsim/config/config.h"
 #include "smpsim/model/error.h"
 #include "smpsim/model/rng.h"
 #include "smpsim/run/calibration.h"
 
 using namespace smpsim;
+using testing::from_text;
 
 namespace {
-
-Parameters with(const std::string& toml) {
-  ConfigLoader loader;
-  loader.apply_text(toml, "calibration.toml");
-  return loader.finish();
-}
 
 const std::string kCalibration =
     "[calibration]\nmethod = \"abc-smc\"\n[calibration.parameters]\n"
@@ -48,7 +44,7 @@ std::vector<PatientResult> cohort(std::size_t n) {
 }  // namespace
 
 TEST_CASE("a calibration's priors and targets are read in the order written", "[calibration]") {
-  const Parameters p = with(kCalibration);
+  const Parameters p = from_text(kCalibration);
   REQUIRE(p.calibration.parameters.size() == 2);
   CHECK(p.calibration.parameters[0].key == "optics.cap_um");
   CHECK(p.calibration.parameters[0].prior == Distribution::log_normal(70, 0.5));
@@ -64,8 +60,8 @@ TEST_CASE("a calibration's priors and targets are read in the order written", "[
 }
 
 TEST_CASE("a calibration's resolved TOML reads back to the same parameters", "[calibration]") {
-  const Parameters p = with(kCalibration);
-  const Parameters again = with(to_toml(p));
+  const Parameters p = from_text(kCalibration);
+  const Parameters again = from_text(to_toml(p));
   CHECK(again.calibration.parameters == p.calibration.parameters);
   CHECK(again.calibration.targets == p.calibration.targets);
   CHECK(to_toml(again) == to_toml(p));

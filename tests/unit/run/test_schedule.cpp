@@ -6,6 +6,7 @@
 
 #include "smpsim/config/config.h"
 #include "smpsim/run/schedule.h"
+#include "support.h"
 
 using namespace smpsim;
 
@@ -64,13 +65,11 @@ double paired_half_width(std::int64_t point, std::int64_t baseline, std::int64_t
 
 TEST_CASE("effect targets stop each point at its paired half-width, the baseline with them",
           "[schedule]") {
-  ConfigLoader loader;
-  loader.apply_text(
+  const Parameters p = testing::from_text(
       "[convergence]\neffects = [\"satisfied\"]\nabs_half_width = 0.03\nbatch = 64\n"
       "max_patients = 6400\n[sweep]\nmethod = \"grid\"\nbaseline = 0\n[sweep.parameters]\n"
       "\"patient.itch.mean\" = [1.0, 2.0, 3.0, 4.0]\n",
       "schedule.toml");
-  const Parameters p = loader.finish();
   const std::vector<Parameters> points(4, p);
   const std::vector<std::int64_t> baselines{0, 0, 0, 0};
   Schedule in_order(points, baselines);

@@ -1,22 +1,18 @@
 #include <catch2/catch.hpp>
 
+#include "config_text.h"
 #include "smpsim/config/config.h"
 #include "smpsim/model/error.h"
 #include "smpsim/run/sweep.h"
 
 using namespace smpsim;
+using testing::from_text;
 
 namespace {
 
-Parameters with(const std::string& toml) {
-  ConfigLoader loader;
-  loader.apply_text(toml, "sweep.toml");
-  return loader.finish();
-}
-
 std::string message_of(const std::string& toml) {
   try {
-    plan_sweep(with(toml));
+    plan_sweep(from_text(toml));
   } catch (const InputError& e) {
     return e.what();
   }
@@ -33,7 +29,7 @@ TEST_CASE("a plain config is a sweep of one point", "[sweep]") {
 }
 
 TEST_CASE("a grid is the product of its value lists in the order written", "[sweep]") {
-  const Parameters base = with(
+  const Parameters base = from_text(
       "[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n"
       "\"technician.target_depth_um\" = [150.0, 250.0]\n\"patient.itch.mean\" = [1.0, 2.0, 3.0]\n");
   const SweepPlan plan = plan_sweep(base);
@@ -48,7 +44,7 @@ TEST_CASE("a grid is the product of its value lists in the order written", "[swe
 }
 
 TEST_CASE("a sweep of a beta's mean keeps its sd, as a gamma's does", "[sweep]") {
-  const Parameters base = with(
+  const Parameters base = from_text(
       "[patient]\nadherence = {dist = \"beta\", mean = 0.6, sd = 0.2}\n"
       "[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n"
       "\"patient.adherence.mean\" = [0.3, 0.9]\n\"patient.itch.mean\" = [1.0, 6.0]\n");
@@ -70,14 +66,15 @@ TEST_CASE("range designs have the sizes of their methods and stay in their range
       "[sweep.parameters]\n\"kinetics.k_enc\" = {low = 0.3, high = 0.8}\n"
       "\"protocol.max_sessions\" = {low = 2, high = 6}\n\"optics.cap_um\" = {low = 40, high = "
       "90}\n";
-  const SweepPlan lhs = plan_sweep(with("[sweep]\nmethod = \"lhs\"\nsamples = 20\n" + parameters));
+  const SweepPlan lhs =
+      plan_sweep(from_text("[sweep]\nmethod = \"lhs\"\nsamples = 20\n" + parameters));
   CHECK(lhs.points() == 20);
   const SweepPlan sobol =
-      plan_sweep(with("[sweep]\nmethod = \"sobol\"\nsamples = 8\n" + parameters));
+      plan_sweep(from_text("[sweep]\nmethod = \"sobol\"\nsamples = 8\n" + parameters));
   CHECK(sobol.points() == 8 * (3 + 2));
   CHECK(sobol.base_samples == 8);
   const SweepPlan morris =
-      plan_sweep(with("[sweep]\nmethod = \"morris\"\nsamples = 5\n" + parameters));
+      plan_sweep(from_text("[sweep]\nmethod = \"morris\"\nsamples = 5\n" + parameters));
   CHECK(morris.points() == 5 * 4);
   CHECK(morris.morris_steps.size() == 15);
   for (const SweepPlan* plan : {&lhs, &sobol, &morris}) {
@@ -127,14 +124,15 @@ TEST_CASE("bad sweep specifications are errors that name the key", "[sweep]") {
 }
 
 TEST_CASE("convergence targets are checked", "[sweep]") {
-  CHECK_THROWS_WITH(with("[convergence]\noutcomes = [\"patchines\"]\nrel_half_width = 0.1\n"),
+  CHECK_THROWS_WITH(from_text("[convergence]\noutcomes = [\"patchines\"]\nrel_half_width = 0.1\n"),
                     Catch::Contains("did you mean 'patchiness'"));
-  CHECK_THROWS_WITH(with("[convergence]\noutcomes = [\"patchiness\"]\n"),
+  CHECK_THROWS_WITH(from_text("[convergence]\noutcomes = [\"patchiness\"]\n"),
                     Catch::Contains("give exactly one target"));
-  CHECK_THROWS_WITH(with("[convergence]\noutcomes = [\"patchiness\"]\nrel_half_width = 0.1\nbatch "
-                         "= 900\nmax_patients = 800\n"),
-                    Catch::Contains("convergence.batch"));
-  CHECK_NOTHROW(with("[convergence]\noutcomes = [\"patchiness\"]\nabs_half_width = 0.01\n"));
+  CHECK_THROWS_WITH(
+      from_text("[convergence]\noutcomes = [\"patchiness\"]\nrel_half_width = 0.1\nbatch "
+                "= 900\nmax_patients = 800\n"),
+      Catch::Contains("convergence.batch"));
+  CHECK_NOTHROW(from_text("[convergence]\noutcomes = [\"patchiness\"]\nabs_half_width = 0.01\n"));
 }
 
 TEST_CASE("a baseline named by values is one point per combination of the other keys", "[sweep]") {
@@ -143,19 +141,19 @@ TEST_CASE("a baseline named by values is one point per combination of the other 
       "baseline = {\"patient.itch.mean\" = 1.0}\n[sweep.parameters]\n"
       "\"patient.epidermis_um.median\" = [60.0, 80.0]\n"
       "\"patient.itch.mean\" = [1.0, 2.0, 4.0]\n";
-  const SweepPlan plan = plan_sweep(with(grid));
+  const SweepPlan plan = plan_sweep(from_text(grid));
   REQUIRE(plan.points() == 6);
   // The last key varies fastest: points 0-2 at epidermis 60, 3-5 at 80.
   CHECK(plan.baselines == std::vector<std::int64_t>{0, 0, 0, 3, 3, 3});
   // Naming every swept key names one point for all.
   const SweepPlan one = plan_sweep(
-      with("[sweep]\nmethod = \"grid\"\n"
-           "baseline = {\"patient.itch.mean\" = 1.0, \"patient.epidermis_um.median\" = 80.0}\n"
-           "[sweep.parameters]\n\"patient.epidermis_um.median\" = [60.0, 80.0]\n"
-           "\"patient.itch.mean\" = [1.0, 2.0, 4.0]\n"));
+      from_text("[sweep]\nmethod = \"grid\"\n"
+                "baseline = {\"patient.itch.mean\" = 1.0, \"patient.epidermis_um.median\" = 80.0}\n"
+                "[sweep.parameters]\n\"patient.epidermis_um.median\" = [60.0, 80.0]\n"
+                "\"patient.itch.mean\" = [1.0, 2.0, 4.0]\n"));
   CHECK(one.baselines == std::vector<std::int64_t>(6, 3));  // epidermis 80, itch 1
   // It reads back from the resolved config.
-  CHECK(plan_sweep(with(to_toml(with(grid)))).baselines == plan.baselines);
+  CHECK(plan_sweep(from_text(to_toml(from_text(grid)))).baselines == plan.baselines);
 }
 
 TEST_CASE("a baseline named by values must name swept keys at swept values, in a grid", "[sweep]") {
@@ -177,7 +175,7 @@ TEST_CASE("a baseline named by values must name swept keys at swept values, in a
 TEST_CASE("grid points share the swept lists instead of copying them", "[sweep]") {
   std::string values;
   for (int i = 0; i < 2000; ++i) values += (i ? ", " : "") + std::to_string(0.1 + i * 1e-4);
-  const Parameters base = with(
+  const Parameters base = from_text(
       "[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n\"kinetics.k_enc\" = [" + values + "]\n");
   const SweepPlan plan = plan_sweep(base);
   REQUIRE(plan.points() == 2000);
