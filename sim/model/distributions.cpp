@@ -386,6 +386,10 @@ double Distribution::density(double x) const {
           x);
     case DistributionKind::kBeta:
       return boost::math::pdf(boost::math::beta_distribution<double>(f[0], f[1]), x);
+    case DistributionKind::kBetaMeanSd: {
+      const BetaShapes shapes = beta_shapes(f[0], f[1]);
+      return boost::math::pdf(boost::math::beta_distribution<double>(shapes.a, shapes.b), x);
+    }
   }
   return 0;
 }

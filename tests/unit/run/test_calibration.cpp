@@ -116,7 +116,8 @@ TEST_CASE("weighted quantiles", "[calibration]") {
 TEST_CASE("prior densities integrate to one and vanish outside the support", "[calibration]") {
   for (const Distribution& d : {Distribution::uniform(0.1, 1.5), Distribution::log_normal(70, 0.5),
                                 Distribution::normal(2, 3), Distribution::trunc_normal(1, 2, 0, 3),
-                                Distribution::gamma(3, 2), Distribution::beta(2, 5)}) {
+                                Distribution::gamma(3, 2), Distribution::beta(2, 5),
+                                Distribution::beta_mean_sd(0.6, 0.2)}) {
     const double low = d.quantile(1e-7, 1 - 1e-7), high = d.quantile(1 - 1e-7, 1e-7);
     constexpr int kSteps = 200000;
     double integral = 0;
