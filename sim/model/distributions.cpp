@@ -71,6 +71,11 @@ BetaShapes beta_shapes(double mean, double sd) {
   const double k = mean * (1 - mean) / (sd * sd) - 1;
   return {mean * k, (1 - mean) * k};
 }
+// The shapes of either way of writing a beta: {a, b} as they are, {mean, sd} converted.
+BetaShapes beta_shapes_of(DistributionKind kind,
+                          const std::array<double, Distribution::kMaxFields>& f) {
+  return kind == DistributionKind::kBeta ? BetaShapes{f[0], f[1]} : beta_shapes(f[0], f[1]);
+}
 
 // Standard normal quantile from a lower-tail probability p and its complement q.
 double standard_normal_quantile(double p, double q) {
@@ -314,9 +319,8 @@ double Distribution::sample(RandomStream& stream) const {
       return boost::random::gamma_distribution<double>(gamma_shape(f[0], f[1]),
                                                        gamma_scale(f[0], f[1]))(stream);
     case DistributionKind::kBeta:
-      return boost::random::beta_distribution<double>(f[0], f[1])(stream);
     case DistributionKind::kBetaMeanSd: {
-      const BetaShapes shapes = beta_shapes(f[0], f[1]);
+      const BetaShapes shapes = beta_shapes_of(kind_, f);
       return boost::random::beta_distribution<double>(shapes.a, shapes.b)(stream);
     }
   }
@@ -354,9 +358,8 @@ double Distribution::quantile(double p, double q) const {
           boost::math::gamma_distribution<double>(gamma_shape(f[0], f[1]), gamma_scale(f[0], f[1])),
           p, q);
     case DistributionKind::kBeta:
-      return quantile_of(boost::math::beta_distribution<double>(f[0], f[1]), p, q);
     case DistributionKind::kBetaMeanSd: {
-      const BetaShapes shapes = beta_shapes(f[0], f[1]);
+      const BetaShapes shapes = beta_shapes_of(kind_, f);
       return quantile_of(boost::math::beta_distribution<double>(shapes.a, shapes.b), p, q);
     }
   }
@@ -385,9 +388,8 @@ double Distribution::density(double x) const {
           boost::math::gamma_distribution<double>(gamma_shape(f[0], f[1]), gamma_scale(f[0], f[1])),
           x);
     case DistributionKind::kBeta:
-      return boost::math::pdf(boost::math::beta_distribution<double>(f[0], f[1]), x);
     case DistributionKind::kBetaMeanSd: {
-      const BetaShapes shapes = beta_shapes(f[0], f[1]);
+      const BetaShapes shapes = beta_shapes_of(kind_, f);
       return boost::math::pdf(boost::math::beta_distribution<double>(shapes.a, shapes.b), x);
     }
   }
