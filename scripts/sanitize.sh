@@ -117,8 +117,12 @@ thread_stage() {
   "$smpsim" run "${cohort[@]}" --threads "$threads" -o "$work/failed.h5" 2>"$work/failed.txt" &
   pid=$!
   wait_for_block "$pid" "$work/failed.h5"
-  rm -rf "$work/failed.h5.checkpoint"
+  # Moved away in one rename, then deleted once the run has ended: an rm -rf of the live directory
+  # races the workers still writing blocks into it ("Directory not empty", stop 19's CI), and a
+  # moved directory is as gone to the run as a deleted one (it writes and renames by path).
+  mv "$work/failed.h5.checkpoint" "$work/failed.removed"
   wait "$pid" || status=$?
+  rm -rf "$work/failed.removed"
   # 1: a worker's commit failed and the others stopped; 0: it finished first.
   if [ "$status" -ne 1 ] && [ "$status" -ne 0 ]; then
     cat "$work/failed.txt" >&2
