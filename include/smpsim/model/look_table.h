@@ -115,10 +115,6 @@ class LookTable {
     }
     deep_.resize(n);
     SMPSIM_COUNT_REGROWTH(deep_, n);
-    for (auto* column : {&day_, &later_, &earlier_}) {
-      SMPSIM_COUNT_REGROWTH(*column, n);
-      column->resize(n, kUnfiled);
-    }
     SMPSIM_COUNT_REGROWTH(packet_exit_, n * packets_per_dot_);
     SMPSIM_COUNT_REGROWTH(packet_look_, n * packets_per_dot_);
     packet_exit_.resize(n * packets_per_dot_);
@@ -148,7 +144,6 @@ class LookTable {
   // happens to a dot once: only those dots are read again.
   void bring_to(const Scalp& scalp, double t) {
     const bool back_in_time = t < as_of_;
-    if (back_in_time) first_day_ = 0;  // every dot is filed again, under the first day
     for (std::size_t i = 0; i < size(); ++i) {
       const Dot& dot = scalp.dots[order_[i]];
       if (dot.scab_torn && !torn_[i]) {
@@ -156,9 +151,9 @@ class LookTable {
         if (optics_.pools_regions) keep_untorn(i);
         scab_off_[i] = static_cast<float>(dot.scab_off);
         copy_packets(scalp, i);
-        mark_stale(i);
+        next_exit_[i] = kStale;
       } else if (back_in_time) {
-        mark_stale(i);
+        next_exit_[i] = kStale;
       }
     }
     if (back_in_time) {
@@ -169,23 +164,25 @@ class LookTable {
   }
 
   // The present pigment at t, no earlier than the last look and with no scab torn since: only
-  // the dots one of whose packets left since the last look are read again. They are found in a
-  // calendar: each dot is filed under the day of its next exit, so a look reads the days since
-  // the last one, not every dot (a scan of every dot each day was 18 % of a default patient).
+  // the dots one of whose packets left since the last look are read again.
   void advance(double t) {
     as_of_ = t;
-    const std::size_t today = calendar_day(t);
-    for (std::size_t day = first_day_; day <= today; ++day) {
-      // A dot read again is filed under a later day, or under this one at the head of its list,
-      // behind the walk: each dot filed here is met once.
-      for (std::int32_t i = first_on_[day]; i != kUnfiled;) {
-        const auto dot = static_cast<std::size_t>(i);
-        i = later_[dot];
-        if (t >= next_exit_[dot]) update_present(dot, t);
+    // On most days a few dots in a hundred change: find them a block at a time, with a
+    // comparison that vectorizes, and read again only the dots of the blocks that hold one.
+    constexpr std::size_t kBlock = 8;
+    const std::size_t n = size();
+    std::size_t i = 0;
+    for (; i + kBlock <= n; i += kBlock) {
+      bool any = false;
+      for (std::size_t j = i; j < i + kBlock; ++j) any |= t >= next_exit_[j];
+      if (!any) continue;
+      for (std::size_t j = i; j < i + kBlock; ++j) {
+        if (t >= next_exit_[j]) update_present(j, t);
       }
     }
-    // The days before today are empty now; today's dots leave after t.
-    first_day_ = std::min(today, kLastDay);
+    for (; i < n; ++i) {
+      if (t >= next_exit_[i]) update_present(i, t);
+    }
     for (Untorn& untorn : untorn_) {
       for (std::size_t j = 0; j < untorn.position.size(); ++j) {
         if (t >= untorn.next_exit[j]) untorn.update_present(j, t, packets_per_dot_);
@@ -398,7 +395,6 @@ class LookTable {
     }
     deep_.reserve(dots);
     torn_.reserve(dots);
-    for (auto* column : {&day_, &later_, &earlier_}) column->reserve(dots);
     packet_exit_.reserve(dots * packets_per_dot_);
     packet_look_.reserve(dots * packets_per_dot_);
   }
@@ -422,55 +418,10 @@ class LookTable {
     present_shade_[i] = static_cast<float>(weight_[i] * present.look);
     present_pigment_[i] = pigment_[i] * present.packets;
     next_exit_[i] = present.next_exit;
-    refile(i);
-  }
-
-  // The calendar's day of time t: whole days from 0; every time from kLastDay on shares the last
-  // day, whose dots are each checked against the time (no run looks that late but a test).
-  static std::size_t calendar_day(double t) {
-    return t < static_cast<double>(kLastDay) ? static_cast<std::size_t>(std::max(t, 0.0))
-                                             : kLastDay;
-  }
-
-  // Files the dot at position i under the day of its next exit (none if it never changes),
-  // taking it off the day it was filed under.
-  void refile(std::size_t i) {
-    unfile(i);
-    if (next_exit_[i] == kNever) return;
-    // A stale dot is read at the next look, the day the calendar starts from.
-    const std::size_t day =
-        next_exit_[i] == kStale ? first_day_ : std::max(calendar_day(next_exit_[i]), first_day_);
-    const auto dot = static_cast<std::int32_t>(i);
-    day_[i] = static_cast<std::int32_t>(day);
-    earlier_[i] = kUnfiled;
-    later_[i] = first_on_[day];
-    if (later_[i] != kUnfiled) earlier_[static_cast<std::size_t>(later_[i])] = dot;
-    first_on_[day] = dot;
-  }
-
-  void unfile(std::size_t i) {
-    if (day_[i] == kUnfiled) return;
-    const std::int32_t earlier = earlier_[i], later = later_[i];
-    if (earlier != kUnfiled) {
-      later_[static_cast<std::size_t>(earlier)] = later;
-    } else {
-      first_on_[static_cast<std::size_t>(day_[i])] = later;
-    }
-    if (later != kUnfiled) earlier_[static_cast<std::size_t>(later)] = earlier;
-    day_[i] = kUnfiled;
-  }
-
-  // The dot's present pigment must be read again at the next look, whatever the time.
-  void mark_stale(std::size_t i) {
-    next_exit_[i] = kStale;
-    refile(i);
   }
 
   // A dot's next exit when its present pigment must be read again whatever the time.
   static constexpr double kStale = -kNever;
-  // The calendar's days: 0 to kLastDay, the last holding every later time too.
-  static constexpr std::size_t kLastDay = 2048;
-  static constexpr std::int32_t kUnfiled = -1;
 
   const LookOptics optics_;
   const KernelOptics kernel_optics_;
@@ -487,11 +438,6 @@ class LookTable {
   std::vector<double> next_exit_;        // when the present pigment changes next
   std::vector<std::uint8_t> deep_;       // placed deep: a blowout
   std::vector<bool> torn_;               // scab torn off, already read
-  // The calendar of next exits: per day its first dot; per dot its day and its neighbours there
-  // (a doubly linked list through the dots, so that filing and refiling a dot cost O(1)).
-  std::vector<std::int32_t> first_on_ = std::vector<std::int32_t>(kLastDay + 1, kUnfiled);
-  std::vector<std::int32_t> day_, later_, earlier_;
-  std::size_t first_day_ = 0;  // the days before it are empty
   std::size_t packets_per_dot_ = 0;
   std::vector<double> packet_exit_, packet_look_;  // packets_per_dot_ per dot, in table order
   double as_of_ = 0;                               // the time the present pigment is for
