@@ -13,12 +13,18 @@ constexpr std::uint64_t kMaxPatientId = 0xFFFFFFFFull;
 constexpr std::uint32_t kMaxSession = 0xFFFFFFu;
 constexpr std::size_t kLanes = 8;
 
-// Philox4x32's multipliers and Weyl key increments (Salmon et al. 2011; Random123's values).
-constexpr std::uint32_t kMultiplier0 = 0xD2511F53u;
-constexpr std::uint32_t kMultiplier1 = 0xCD9E8D57u;
-constexpr std::uint32_t kKeyStep0 = 0x9E3779B9u;
-constexpr std::uint32_t kKeyStep1 = 0xBB67AE85u;
-constexpr int kRounds = 10;
+// Random123's own multipliers, Weyl key increments and round count (r123::Philox4x32 is
+// Philox4x32-10), so the lanes and its scalar code cannot drift apart.
+constexpr std::uint32_t kMultiplier0 = PHILOX_M4x32_0;
+constexpr std::uint32_t kMultiplier1 = PHILOX_M4x32_1;
+constexpr std::uint32_t kKeyStep0 = PHILOX_W32_0;
+constexpr std::uint32_t kKeyStep1 = PHILOX_W32_1;
+constexpr int kRounds = PHILOX4x32_DEFAULT_ROUNDS;
+
+// A block's words in the order r123::Engine returns them: 3, 2, 1, 0.
+inline void put_block(std::uint32_t* words, const PhiloxCounter& block) {
+  for (std::size_t w = 0; w < 4; ++w) words[w] = block[3 - w];
+}
 
 __attribute__((target("avx2"))) inline __m256i broadcast(std::uint32_t word) {
   return _mm256_set1_epi32(static_cast<int>(word));
@@ -61,7 +67,7 @@ __attribute__((target("avx2"))) void eight_blocks_avx2(const PhiloxCounter& firs
   _mm256_store_si256(reinterpret_cast<__m256i*>(lane[2]), x2);
   _mm256_store_si256(reinterpret_cast<__m256i*>(lane[3]), x3);
   for (std::size_t b = 0; b < kLanes; ++b) {
-    for (std::size_t w = 0; w < 4; ++w) words[4 * b + w] = lane[3 - w][b];
+    put_block(words + 4 * b, {{lane[0][b], lane[1][b], lane[2][b], lane[3][b]}});
   }
 }
 
@@ -86,8 +92,7 @@ void philox_words(PhiloxCounter& counter, PhiloxKey key, std::uint32_t* words, s
   }
   for (; b < blocks; ++b) {
     counter.incr();
-    const PhiloxCounter block = philox(counter, key);
-    for (std::size_t w = 0; w < 4; ++w) words[4 * b + w] = block[3 - w];
+    put_block(words + 4 * b, philox(counter, key));
   }
 }
 
