@@ -39,21 +39,41 @@ struct LookOptics {
   }
 };
 
-// The pigment of a dot still in the skin at t, from its packets' exits and looks.
+// The pigment of a dot still in the skin at t.
 struct PresentPigment {
   double look = 0;
   std::int32_t packets = 0;
   double next_exit = kNever;  // when the next of them leaves
 };
 
-inline PresentPigment present_at(std::span<const double> exits, std::span<const double> looks,
+// A dot's packets as the look table keeps them: sorted by exit, each with the look of the
+// packets from it on (`remaining`: the look still in the skin until its exit). Sorted once,
+// when the dot is read in, so reading the present pigment at t is a count of the exits by t and
+// one load, not a sum over the packets at every exit.
+inline void sort_packets(std::span<const Packet> packets, double* exits, double* remaining) {
+  const std::size_t n = packets.size();
+  for (std::size_t p = 0; p < n; ++p) {
+    // Insertion by exit: a handful of packets, and ties keep the dot's packet order.
+    std::size_t q = p;
+    for (; q > 0 && exits[q - 1] > packets[p].exit; --q) {
+      exits[q] = exits[q - 1];
+      remaining[q] = remaining[q - 1];
+    }
+    exits[q] = packets[p].exit;
+    remaining[q] = packets[p].look;
+  }
+  for (std::size_t p = n; p > 1; --p) remaining[p - 2] += remaining[p - 1];
+}
+
+inline PresentPigment present_at(std::span<const double> exits, std::span<const double> remaining,
                                  double t) {
+  std::size_t gone = 0;
+  for (double exit : exits) gone += exit <= t;
   PresentPigment present;
-  for (std::size_t p = 0; p < exits.size(); ++p) {
-    const bool there = exits[p] > t;
-    present.look += there ? looks[p] : 0.0;
-    present.packets += there;
-    present.next_exit = std::min(present.next_exit, there ? exits[p] : kNever);
+  if (gone < exits.size()) {
+    present.look = remaining[gone];
+    present.packets = static_cast<std::int32_t>(exits.size() - gone);
+    present.next_exit = exits[gone];
   }
   return present;
 }
@@ -116,9 +136,9 @@ class LookTable {
     deep_.resize(n);
     SMPSIM_COUNT_REGROWTH(deep_, n);
     SMPSIM_COUNT_REGROWTH(packet_exit_, n * packets_per_dot_);
-    SMPSIM_COUNT_REGROWTH(packet_look_, n * packets_per_dot_);
+    SMPSIM_COUNT_REGROWTH(packet_remaining_, n * packets_per_dot_);
     packet_exit_.resize(n * packets_per_dot_);
-    packet_look_.resize(n * packets_per_dot_);
+    packet_remaining_.resize(n * packets_per_dot_);
     for (std::size_t i = first; i < n; ++i) {
       const Dot& dot = scalp.dots[order_[i]];
       const double since_start = dot.puncture - start;
@@ -282,13 +302,13 @@ class LookTable {
     std::vector<float> puncture, peak_offset, cap_offset, cap_um, scab_form, scab_off;
     std::vector<float> present_share, present_shade;
     std::vector<double> weight, fresh_look, next_exit;
-    std::vector<double> packet_exit, packet_look;  // packets per dot, contiguous
+    std::vector<double> packet_exit, packet_remaining;  // packets per dot, sorted by exit
     std::vector<float> relative, seen, visible, punctured;
 
     void update_present(std::size_t j, double t, std::size_t packets_per_dot) {
       const PresentPigment present =
           present_at({packet_exit.data() + j * packets_per_dot, packets_per_dot},
-                     {packet_look.data() + j * packets_per_dot, packets_per_dot}, t);
+                     {packet_remaining.data() + j * packets_per_dot, packets_per_dot}, t);
       present_share[j] = present_share_of(present, fresh_look[j], packets_per_dot);
       present_shade[j] = static_cast<float>(weight[j] * present.look);
       next_exit[j] = present.next_exit;
@@ -318,8 +338,9 @@ class LookTable {
     u.next_exit.push_back(kStale);
     const auto exits = exits_of(i);
     u.packet_exit.insert(u.packet_exit.end(), exits.begin(), exits.end());
-    u.packet_look.insert(u.packet_look.end(), packet_look_.begin() + i * packets_per_dot_,
-                         packet_look_.begin() + (i + 1) * packets_per_dot_);
+    u.packet_remaining.insert(u.packet_remaining.end(),
+                              packet_remaining_.begin() + i * packets_per_dot_,
+                              packet_remaining_.begin() + (i + 1) * packets_per_dot_);
     for (auto* column : {&u.relative, &u.seen, &u.visible, &u.punctured}) column->push_back(0);
   }
 
@@ -396,24 +417,23 @@ class LookTable {
     deep_.reserve(dots);
     torn_.reserve(dots);
     packet_exit_.reserve(dots * packets_per_dot_);
-    packet_look_.reserve(dots * packets_per_dot_);
+    packet_remaining_.reserve(dots * packets_per_dot_);
   }
 
-  // The dot's packets as columns: its exits change only when a scratch tears its scab off.
+  // The dot's packets as columns, sorted by exit: its exits change only when a scratch tears
+  // its scab off.
   void copy_packets(const Scalp& scalp, std::size_t i) {
     const auto packets = scalp.packets_of(order_[i]);
     SMPSIM_COUNT(bytes_copied, packets.size() * 2 * sizeof(double));
-    for (std::size_t p = 0; p < packets.size(); ++p) {
-      packet_exit_[i * packets_per_dot_ + p] = packets[p].exit;
-      packet_look_[i * packets_per_dot_ + p] = packets[p].look;
-    }
+    sort_packets(packets, packet_exit_.data() + i * packets_per_dot_,
+                 packet_remaining_.data() + i * packets_per_dot_);
   }
 
   // The pigment still in the skin of the dot at position i, at time t.
   void update_present(std::size_t i, double t) {
     SMPSIM_COUNT(present_updates, 1);
-    const PresentPigment present =
-        present_at(exits_of(i), {packet_look_.data() + i * packets_per_dot_, packets_per_dot_}, t);
+    const PresentPigment present = present_at(
+        exits_of(i), {packet_remaining_.data() + i * packets_per_dot_, packets_per_dot_}, t);
     present_share_[i] = present_share_of(present, fresh_look_[i], packets_per_dot_);
     present_shade_[i] = static_cast<float>(weight_[i] * present.look);
     present_pigment_[i] = pigment_[i] * present.packets;
@@ -439,8 +459,8 @@ class LookTable {
   std::vector<std::uint8_t> deep_;       // placed deep: a blowout
   std::vector<bool> torn_;               // scab torn off, already read
   std::size_t packets_per_dot_ = 0;
-  std::vector<double> packet_exit_, packet_look_;  // packets_per_dot_ per dot, in table order
-  double as_of_ = 0;                               // the time the present pigment is for
+  std::vector<double> packet_exit_, packet_remaining_;  // per dot: sort_packets, in table order
+  double as_of_ = 0;                                    // the time the present pigment is for
   std::vector<float> relative_, seen_, visible_, punctured_;  // the last look, per dot
   std::vector<double> shown_, torn_effect_;  // add_visible's scratch space, per region
   std::vector<Untorn> untorn_;               // per session: its torn dots, untorn

@@ -1,10 +1,12 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include "smpsim/config/config.h"
 #include "smpsim/model/look_kernel.h"
+#include "smpsim/model/look_table.h"
 #include "smpsim/model/observation.h"
 #include "smpsim/model/patient.h"
 #include "smpsim/model/simulation.h"
@@ -198,4 +200,34 @@ TEST_CASE("the daily series agree with snapshots at t = k + 0.5", "[observation]
   const auto day = static_cast<std::size_t>(resolved - 0.5);
   CHECK(result.daily.series(Daily::kRedness)[day] < 0.1f);
   for (std::size_t j = 0; j < day; ++j) CHECK(result.daily.series(Daily::kRedness)[j] >= 0.1f);
+}
+
+TEST_CASE("the look table's sorted packets give the present pigment of a direct sum",
+          "[observation]") {
+  // Packets with distinct looks, exits out of order, a tie and one that never leaves.
+  std::vector<Packet> packets;
+  const std::vector<double> exits = {7.5, 2.0, kNever, 4.25, 2.0, 11.0, 0.75, 9.0};
+  for (std::size_t p = 0; p < exits.size(); ++p) {
+    packets.push_back(
+        {100, 0.1 + 0.07 * static_cast<double>(p), kNever, exits[p], PacketFate::kCleared});
+  }
+  std::vector<double> sorted(packets.size()), remaining(packets.size());
+  sort_packets(packets, sorted.data(), remaining.data());
+  CHECK(std::is_sorted(sorted.begin(), sorted.end()));
+  for (double t : {0.0, 0.75, 1.0, 2.0, 3.0, 4.25, 8.0, 10.0, 12.0, 1e9}) {
+    double look = 0, next = kNever;
+    std::int32_t there = 0;
+    for (const Packet& packet : packets) {
+      if (packet.exit > t) {
+        look += packet.look;
+        ++there;
+        next = std::min(next, packet.exit);
+      }
+    }
+    const PresentPigment present = present_at(sorted, remaining, t);
+    CAPTURE(t);
+    CHECK(present.packets == there);
+    CHECK(present.next_exit == next);
+    CHECK(present.look == Approx(look).epsilon(1e-14).margin(1e-300));
+  }
 }
