@@ -135,6 +135,7 @@ class LookTable {
     }
     deep_.resize(n);
     SMPSIM_COUNT_REGROWTH(deep_, n);
+    block_next_exit_.resize((n + kBlock - 1) / kBlock, kNever);
     SMPSIM_COUNT_REGROWTH(packet_exit_, n * packets_per_dot_);
     SMPSIM_COUNT_REGROWTH(packet_remaining_, n * packets_per_dot_);
     packet_exit_.resize(n * packets_per_dot_);
@@ -171,9 +172,9 @@ class LookTable {
         if (optics_.pools_regions) keep_untorn(i);
         scab_off_[i] = static_cast<float>(dot.scab_off);
         copy_packets(scalp, i);
-        next_exit_[i] = kStale;
+        set_next_exit(i, kStale);
       } else if (back_in_time) {
-        next_exit_[i] = kStale;
+        set_next_exit(i, kStale);
       }
     }
     if (back_in_time) {
@@ -187,21 +188,19 @@ class LookTable {
   // the dots one of whose packets left since the last look are read again.
   void advance(double t) {
     as_of_ = t;
-    // On most days a few dots in a hundred change: find them a block at a time, with a
-    // comparison that vectorizes, and read again only the dots of the blocks that hold one.
-    constexpr std::size_t kBlock = 8;
+    // On most days a few dots in a hundred change: each block of kBlock dots keeps the earliest
+    // next exit among them, so a look reads the blocks' and only then the dots of the blocks
+    // that hold a change.
     const std::size_t n = size();
-    std::size_t i = 0;
-    for (; i + kBlock <= n; i += kBlock) {
-      bool any = false;
-      for (std::size_t j = i; j < i + kBlock; ++j) any |= t >= next_exit_[j];
-      if (!any) continue;
-      for (std::size_t j = i; j < i + kBlock; ++j) {
-        if (t >= next_exit_[j]) update_present(j, t);
+    for (std::size_t block = 0; block < block_next_exit_.size(); ++block) {
+      if (t < block_next_exit_[block]) continue;
+      const std::size_t end = std::min((block + 1) * kBlock, n);
+      double next = kNever;
+      for (std::size_t i = block * kBlock; i < end; ++i) {
+        if (t >= next_exit_[i]) update_present(i, t);
+        next = std::min(next, next_exit_[i]);
       }
-    }
-    for (; i < n; ++i) {
-      if (t >= next_exit_[i]) update_present(i, t);
+      block_next_exit_[block] = next;
     }
     for (Untorn& untorn : untorn_) {
       for (std::size_t j = 0; j < untorn.position.size(); ++j) {
@@ -411,6 +410,7 @@ class LookTable {
           &scab_form_, &scab_off_, &relative_, &seen_, &visible_, &punctured_}) {
       column->reserve(dots);
     }
+    block_next_exit_.reserve((dots + kBlock - 1) / kBlock);
     for (auto* column : {&weight_, &fresh_look_, &pigment_, &present_pigment_, &next_exit_}) {
       column->reserve(dots);
     }
@@ -437,7 +437,15 @@ class LookTable {
     present_share_[i] = present_share_of(present, fresh_look_[i], packets_per_dot_);
     present_shade_[i] = static_cast<float>(weight_[i] * present.look);
     present_pigment_[i] = pigment_[i] * present.packets;
-    next_exit_[i] = present.next_exit;
+    set_next_exit(i, present.next_exit);
+  }
+
+  // Sets the dot's next exit, and its block's when earlier. A block's may be earlier than all its
+  // dots' (a dot's moved later): advance then reads the block once more and sets it exactly.
+  void set_next_exit(std::size_t i, double next_exit) {
+    next_exit_[i] = next_exit;
+    double& block = block_next_exit_[i / kBlock];
+    block = std::min(block, next_exit);
   }
 
   // A dot's next exit when its present pigment must be read again whatever the time.
@@ -456,6 +464,8 @@ class LookTable {
   std::vector<double> pigment_;
   std::vector<double> present_pigment_;  // pigment x packets still in the skin
   std::vector<double> next_exit_;        // when the present pigment changes next
+  static constexpr std::size_t kBlock = 8;
+  std::vector<double> block_next_exit_;  // per kBlock dots in table order: the earliest next exit
   std::vector<std::uint8_t> deep_;       // placed deep: a blowout
   std::vector<bool> torn_;               // scab torn off, already read
   std::size_t packets_per_dot_ = 0;
