@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 #include <vector>
 
 #include "smpsim/config/config.h"
@@ -229,5 +230,38 @@ TEST_CASE("the look table's sorted packets give the present pigment of a direct 
     CHECK(present.packets == there);
     CHECK(present.next_exit == next);
     CHECK(present.look == Approx(look).epsilon(1e-14).margin(1e-300));
+  }
+}
+
+TEST_CASE("sorted packets: random exits with ties, at 8, 5 and 13 packets a dot", "[observation]") {
+  std::mt19937_64 random(20261202);
+  for (std::size_t n : {8u, 5u, 13u}) {
+    for (int trial = 0; trial < 2000; ++trial) {
+      std::vector<Packet> packets(n);
+      for (std::size_t p = 0; p < n; ++p) {
+        // Exits on a coarse grid, so ties are common; some never leave.
+        const auto slot = static_cast<int>(random() % 12);
+        const double exit = slot == 11 ? kNever : 0.5 * slot;
+        packets[p] = {100,
+                      std::ldexp(1.0 + static_cast<double>(random() % 1000) / 1000.0,
+                                 -static_cast<int>(random() % 4)),
+                      kNever, exit, PacketFate::kCleared};
+      }
+      std::vector<double> sorted(n), remaining(n);
+      sort_packets(packets, sorted.data(), remaining.data());
+      REQUIRE(std::is_sorted(sorted.begin(), sorted.end()));
+      for (int step = 0; step <= 12; ++step) {
+        const double t = 0.5 * step - 0.25;
+        double look = 0;
+        std::int32_t there = 0;
+        for (const Packet& packet : packets) {
+          look += packet.exit > t ? packet.look : 0.0;
+          there += packet.exit > t;
+        }
+        const PresentPigment present = present_at(sorted, remaining, t);
+        REQUIRE(present.packets == there);
+        REQUIRE(present.look == Approx(look).epsilon(1e-13).margin(1e-300));
+      }
+    }
   }
 }
