@@ -48,8 +48,7 @@ Episode scratch(Scalp& scalp, double time, const ScratchRules& rules, RandomStre
   for (const std::uint32_t d : scalp.region_dots[episode.region]) {
     Dot& dot = scalp.dots[d];
     if (!dot.scab_present(time) || stream.uniform() >= rules.detach_probability) continue;
-    dot.scab_off = time;
-    dot.scab_torn = true;
+    scalp.tear_scab(d, time);
     ++episode.detachments;
     SMPSIM_COUNT(scalar_exp, 1);
     const double loss = rules.loss_open * std::exp(-(time - dot.puncture) / rules.settle_days);

@@ -120,6 +120,14 @@ struct Scalp {
   std::vector<Packet> packets;
   std::size_t packets_per_dot;
   std::vector<std::vector<std::uint32_t>> region_dots;
+  std::vector<std::uint32_t> torn;  // the dots whose scab a scratch tore off, in that order
+
+  // A scratch tore dot d's scab off at `time` (its packets' fates are the scratch's to change).
+  void tear_scab(std::uint32_t d, double time) {
+    dots[d].scab_off = time;
+    dots[d].scab_torn = true;
+    torn.push_back(d);
+  }
 
   // Room for `dots` dots and their packets, so that adding them copies nothing.
   void reserve(std::size_t dots_expected) {

@@ -122,6 +122,8 @@ class LookTable {
     SMPSIM_COUNT_REGROWTH(order_, n);
     order_.resize(n);
     for (std::size_t d = first; d < n; ++d) order_[first + count[scalp.dots[d].region]++] = d;
+    position_.resize(n);
+    for (std::size_t i = first; i < n; ++i) position_[order_[i]] = i;
 
     for (auto* column :
          {&puncture_, &peak_offset_, &cap_offset_, &cap_um_, &present_share_, &present_shade_,
@@ -165,19 +167,23 @@ class LookTable {
   // happens to a dot once: only those dots are read again.
   void bring_to(const Scalp& scalp, double t) {
     const bool back_in_time = t < as_of_;
-    for (std::size_t i = 0; i < size(); ++i) {
-      const Dot& dot = scalp.dots[order_[i]];
-      if (dot.scab_torn && !torn_[i]) {
-        torn_[i] = true;
-        if (optics_.pools_regions) keep_untorn(i);
-        scab_off_[i] = static_cast<float>(dot.scab_off);
-        copy_packets(scalp, i);
-        set_next_exit(i, kStale);
-      } else if (back_in_time) {
-        set_next_exit(i, kStale);
-      }
+    // The scabs torn since the last look (Scalp::torn), read in table order.
+    newly_torn_.clear();
+    for (; torn_read_ < scalp.torn.size() && scalp.torn[torn_read_] < position_.size();
+         ++torn_read_) {
+      newly_torn_.push_back(position_[scalp.torn[torn_read_]]);
+    }
+    std::sort(newly_torn_.begin(), newly_torn_.end());
+    for (const std::size_t i : newly_torn_) {
+      if (torn_[i]) continue;
+      torn_[i] = true;
+      if (optics_.pools_regions) keep_untorn(i);
+      scab_off_[i] = static_cast<float>(scalp.dots[order_[i]].scab_off);
+      copy_packets(scalp, i);
+      set_next_exit(i, kStale);
     }
     if (back_in_time) {
+      for (std::size_t i = 0; i < size(); ++i) set_next_exit(i, kStale);
       for (Untorn& untorn : untorn_)
         std::fill(untorn.next_exit.begin(), untorn.next_exit.end(), kStale);
     }
@@ -405,6 +411,7 @@ class LookTable {
 
   void reserve(std::size_t dots) {
     order_.reserve(dots);
+    position_.reserve(dots);
     for (auto* column :
          {&puncture_, &peak_offset_, &cap_offset_, &cap_um_, &present_share_, &present_shade_,
           &scab_form_, &scab_off_, &relative_, &seen_, &visible_, &punctured_}) {
@@ -456,7 +463,10 @@ class LookTable {
   const KernelOptics examination_optics_;
   const bool direct_cap_;
   std::vector<std::size_t> group_begin_;  // per (session, region)
-  std::vector<std::size_t> order_;
+  std::vector<std::size_t> order_;        // table position -> dot
+  std::vector<std::size_t> position_;     // dot -> table position
+  std::size_t torn_read_ = 0;             // the scalp's torn dots already read in
+  std::vector<std::size_t> newly_torn_;   // bring_to's scratch space
   std::vector<float> puncture_, peak_offset_, cap_offset_, cap_um_, scab_form_, scab_off_;
   std::vector<double> weight_, fresh_look_;
   std::vector<float> present_share_;  // present look / fresh look

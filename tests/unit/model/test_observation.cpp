@@ -158,7 +158,7 @@ TEST_CASE("version 2 gives each region the session's untorn visible share plus i
   CHECK(pooled.region_density == std::vector<double>{1.5, 0.75, 0.75, 0.0});
   // A scratch at day 5.5 tears region 0's second dot and all its pigment: untorn, three of four
   // would be visible (the share stays 3/4), and region 0 loses one dot to the tear.
-  scalp.dots[1].scab_torn = true;
+  scalp.tear_scab(1, 5.5);
   for (Packet& packet : scalp.packets_of(1)) packet.exit = 5.5;
   const ScalpSnapshot torn = observer.snapshot(scalp, sessions, 6.0);
   CHECK(torn.region_density == std::vector<double>{0.5, 0.75, 0.75, 0.0});
