@@ -233,7 +233,8 @@ TEST_CASE("the look table's sorted packets give the present pigment of a direct 
   }
 }
 
-TEST_CASE("sorted packets: random exits with ties, at 8, 5 and 13 packets a dot", "[observation]") {
+TEST_CASE("sorted packets: random exits with ties, at 8 packets (the network), 5 and 13",
+          "[observation]") {
   std::mt19937_64 random(20261202);
   for (std::size_t n : {8u, 5u, 13u}) {
     for (int trial = 0; trial < 2000; ++trial) {
