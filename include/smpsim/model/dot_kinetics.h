@@ -120,7 +120,9 @@ struct Scalp {
   std::vector<Packet> packets;
   std::size_t packets_per_dot;
   std::vector<std::vector<std::uint32_t>> region_dots;
-  std::vector<std::uint32_t> torn;  // the dots whose scab a scratch tore off, in that order
+  // The dots whose scab a scratch tore off, in that order: each at most once, since a torn scab
+  // is gone and only a present one can be torn.
+  std::vector<std::uint32_t> torn;
 
   // A scratch tore dot d's scab off at `time` (its packets' fates are the scratch's to change).
   void tear_scab(std::uint32_t d, double time) {

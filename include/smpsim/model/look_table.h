@@ -150,6 +150,7 @@ class LookTable {
     SMPSIM_COUNT_REGROWTH(order_, n);
     order_.resize(n);
     for (std::size_t d = first; d < n; ++d) order_[first + count[scalp.dots[d].region]++] = d;
+    SMPSIM_COUNT_REGROWTH(position_, n);
     position_.resize(n);
     for (std::size_t i = first; i < n; ++i) position_[order_[i]] = i;
 
@@ -165,6 +166,7 @@ class LookTable {
     }
     deep_.resize(n);
     SMPSIM_COUNT_REGROWTH(deep_, n);
+    SMPSIM_COUNT_REGROWTH(block_next_exit_, (n + kBlock - 1) / kBlock);
     block_next_exit_.resize((n + kBlock - 1) / kBlock, kNever);
     SMPSIM_COUNT_REGROWTH(packet_exit_, n * packets_per_dot_);
     SMPSIM_COUNT_REGROWTH(packet_remaining_, n * packets_per_dot_);
@@ -187,7 +189,6 @@ class LookTable {
       copy_packets(scalp, i);
       update_present(i, as_of_);
     }
-    torn_.resize(n, false);
   }
 
   // Brings the pigment and scabs up to time t. Between two looks a dot changes only when one of
@@ -195,7 +196,8 @@ class LookTable {
   // happens to a dot once: only those dots are read again.
   void bring_to(const Scalp& scalp, double t) {
     const bool back_in_time = t < as_of_;
-    // The scabs torn since the last look (Scalp::torn), read in table order.
+    // The scabs torn since the last look (Scalp::torn), read in table order; a dot whose session
+    // the table has not read in yet waits, with those torn after it, until it has.
     newly_torn_.clear();
     for (; torn_read_ < scalp.torn.size() && scalp.torn[torn_read_] < position_.size();
          ++torn_read_) {
@@ -203,15 +205,14 @@ class LookTable {
     }
     std::sort(newly_torn_.begin(), newly_torn_.end());
     for (const std::size_t i : newly_torn_) {
-      if (torn_[i]) continue;
-      torn_[i] = true;
       if (optics_.pools_regions) keep_untorn(i);
       scab_off_[i] = static_cast<float>(scalp.dots[order_[i]].scab_off);
       copy_packets(scalp, i);
       set_next_exit(i, kStale);
     }
     if (back_in_time) {
-      for (std::size_t i = 0; i < size(); ++i) set_next_exit(i, kStale);
+      std::fill(next_exit_.begin(), next_exit_.end(), kStale);
+      std::fill(block_next_exit_.begin(), block_next_exit_.end(), kStale);
       for (Untorn& untorn : untorn_)
         std::fill(untorn.next_exit.begin(), untorn.next_exit.end(), kStale);
     }
@@ -445,12 +446,11 @@ class LookTable {
           &scab_form_, &scab_off_, &relative_, &seen_, &visible_, &punctured_}) {
       column->reserve(dots);
     }
-    block_next_exit_.reserve((dots + kBlock - 1) / kBlock);
     for (auto* column : {&weight_, &fresh_look_, &pigment_, &present_pigment_, &next_exit_}) {
       column->reserve(dots);
     }
+    block_next_exit_.reserve((dots + kBlock - 1) / kBlock);
     deep_.reserve(dots);
-    torn_.reserve(dots);
     packet_exit_.reserve(dots * packets_per_dot_);
     packet_remaining_.reserve(dots * packets_per_dot_);
   }
@@ -493,7 +493,7 @@ class LookTable {
   std::vector<std::size_t> group_begin_;  // per (session, region)
   std::vector<std::size_t> order_;        // table position -> dot
   std::vector<std::size_t> position_;     // dot -> table position
-  std::size_t torn_read_ = 0;             // the scalp's torn dots already read in
+  std::size_t torn_read_ = 0;             // Scalp::torn's dots already read in (each once)
   std::vector<std::size_t> newly_torn_;   // bring_to's scratch space
   std::vector<float> puncture_, peak_offset_, cap_offset_, cap_um_, scab_form_, scab_off_;
   std::vector<double> weight_, fresh_look_;
@@ -505,7 +505,6 @@ class LookTable {
   static constexpr std::size_t kBlock = 8;
   std::vector<double> block_next_exit_;  // per kBlock dots in table order: the earliest next exit
   std::vector<std::uint8_t> deep_;       // placed deep: a blowout
-  std::vector<bool> torn_;               // scab torn off, already read
   std::size_t packets_per_dot_ = 0;
   std::vector<double> packet_exit_, packet_remaining_;  // per dot: sort_packets, in table order
   double as_of_ = 0;                                    // the time the present pigment is for
