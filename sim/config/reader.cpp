@@ -458,14 +458,23 @@ void ConfigLoader::apply_override(std::string_view assignment) {
     throw InputError(where + ": " + unknown_key_message(key, parameters_));
   }
   const std::string where_short = "--set " + key;
-  if (const ValueProblem problem = check_single_value(value_text); !problem.reason.empty()) {
+  // A problem in the value, with its place counted from the value's first character.
+  const auto refuse = [&](const ValueProblem& problem, std::size_t value_begin) {
     throw InputError(where_short + ": " + problem.reason + " (at character " +
-                     std::to_string(problem.offset + 1) + " of the value)");
+                     std::to_string(problem.offset - value_begin + 1) + " of the value)");
+  };
+  if (const ValueProblem problem = check_single_value(value_text); !problem.reason.empty()) {
+    refuse(problem, 0);
   }
-  check_text_limits("value = " + std::string(value_text), where_short);
+  // Parsed as the one key of a document, `value = VALUE`.
+  constexpr std::string_view kValueKey = "value = ";
+  const std::string value_line = std::string(kValueKey) + std::string(value_text);
+  if (const ValueProblem problem = nesting_problem(value_line); !problem.reason.empty()) {
+    refuse(problem, kValueKey.size());
+  }
   toml::table parsed;
   try {
-    parsed = toml::parse("value = " + std::string(value_text), where);
+    parsed = toml::parse(value_line, where);
   } catch (const toml::parse_error& e) {
     // A bare word is most likely a string meant without quotes.
     throw InputError(where + ": " + key + ": cannot read the value " + in_quotes(value_text) +

@@ -45,17 +45,13 @@ std::size_t skip_string(std::string_view text, std::size_t i) {
 
 }  // namespace
 
-void check_text_limits(std::string_view text, const std::string& source_name) {
-  if (text.size() > kMaxConfigBytes) {
-    throw InputError(source_name + ": the config is " + std::to_string(text.size()) +
-                     " bytes; smpsim reads configs of at most 4 MiB (" +
-                     std::to_string(kMaxConfigBytes) + " bytes)");
-  }
-  const auto too_deep = [&](std::size_t offset, const char* what) {
-    throw InputError(position(text, offset, source_name) + ": " + what + " nested deeper than " +
-                     std::to_string(kMaxConfigNesting) +
-                     " levels; smpsim reads configs nested at most " +
-                     std::to_string(kMaxConfigNesting) + " deep");
+ValueProblem nesting_problem(std::string_view text) {
+  const auto too_deep = [](std::size_t offset, const char* what) {
+    return ValueProblem{std::string(what) + " nested deeper than " +
+                            std::to_string(kMaxConfigNesting) +
+                            " levels; smpsim reads configs nested at most " +
+                            std::to_string(kMaxConfigNesting) + " deep",
+                        offset};
   };
   std::vector<char> open;  // the brackets and braces of values, innermost last
   bool in_key = true;      // a key (or table header) is expected or being read
@@ -79,7 +75,7 @@ void check_text_limits(std::string_view text, const std::string& source_name) {
       continue;
     }
     if (in_key && c == '.') {
-      if (++components > kMaxConfigNesting) too_deep(i, "a dotted key or table header");
+      if (++components > kMaxConfigNesting) return too_deep(i, "a dotted key or table header");
     } else if (in_key && c == '=') {
       in_key = false;
     } else if (in_key && open.empty() && c == '[') {
@@ -87,7 +83,7 @@ void check_text_limits(std::string_view text, const std::string& source_name) {
     } else if (in_key && open.empty() && c == ']') {
     } else if (!in_key && (c == '[' || c == '{')) {
       open.push_back(c);
-      if (open.size() > kMaxConfigNesting) too_deep(i, "arrays and inline tables");
+      if (open.size() > kMaxConfigNesting) return too_deep(i, "arrays and inline tables");
       if (c == '{') {
         in_key = true;
         components = 1;
@@ -102,6 +98,18 @@ void check_text_limits(std::string_view text, const std::string& source_name) {
       components = 1;
     }
     ++i;
+  }
+  return {};
+}
+
+void check_text_limits(std::string_view text, const std::string& source_name) {
+  if (text.size() > kMaxConfigBytes) {
+    throw InputError(source_name + ": the config is " + std::to_string(text.size()) +
+                     " bytes; smpsim reads configs of at most 4 MiB (" +
+                     std::to_string(kMaxConfigBytes) + " bytes)");
+  }
+  if (const ValueProblem problem = nesting_problem(text); !problem.reason.empty()) {
+    throw InputError(position(text, problem.offset, source_name) + ": " + problem.reason);
   }
 }
 

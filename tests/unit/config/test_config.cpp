@@ -269,6 +269,11 @@ TEST_CASE("configs too large or nested too deep are refused before parsing", "[c
   CHECK(has(
       message_of([] { ConfigLoader().apply_override("kinetics.k_enc=" + std::string(1000, '[')); }),
       "nested deeper than 64"));
+  // A --set value's place is counted in the value, not in the `value = ` it is parsed as: the
+  // 65th bracket is one too many.
+  CHECK(has(message_of(
+                [] { ConfigLoader().apply_override("kinetics.k_enc= " + std::string(1000, '[')); }),
+            "(at character 66 of the value)"));
 }
 
 TEST_CASE("one --set sets one key to one value", "[config]") {
