@@ -415,7 +415,7 @@ void ResultWriter::write_calibration(const CalibrationResult& c) {
   }
   for (std::size_t g = 0; g < c.generations.size(); ++g) {
     const CalibrationGeneration& generation = c.generations[g];
-    char name[32];
+    char name[48];  // room for any size_t: "generations/" and 20 digits
     std::snprintf(name, sizeof name, "generations/%03zu", g);
     const h5::Handle group = h5::create_group(root, name);
     h5::write_attribute(group, "epsilon", generation.epsilon);
