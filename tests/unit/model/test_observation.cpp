@@ -266,3 +266,62 @@ TEST_CASE("sorted packets: random exits with ties, at 8 packets (the network), 5
     }
   }
 }
+
+TEST_CASE("the look kernel and its sums against the look in double precision, at any count",
+          "[observation]") {
+  // Random dots, some not punctured yet, some under a scab, against the look of docs/model.md
+  // §4 written out in double precision, one dot at a time.
+  std::mt19937_64 random(20261203);
+  std::uniform_real_distribution<float> unit(0.0f, 1.0f);
+  const KernelOptics optics{0.0035f, 18.0f, 0.2f, 0.3f};
+  const float t = 5.5f;
+  const SessionClock clock{std::exp(-0.5f / 3), std::exp(-0.5f / 5), false};  // started at 5
+  for (std::size_t n : {0u, 1u, 7u, 8u, 13u, 1000u}) {
+    std::vector<float> puncture(n), peak_offset(n), cap_offset(n), cap_um(n), share(n), shade(n),
+        scab_form(n), scab_off(n);
+    std::vector<double> pigment(n), present_pigment(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      puncture[i] = 5.0f + unit(random);  // before or after t
+      peak_offset[i] = std::exp((puncture[i] - 5.0f) / 3);
+      cap_offset[i] = std::exp((puncture[i] - 5.0f) / 5);
+      cap_um[i] = 70 * unit(random);
+      share[i] = unit(random);
+      shade[i] = unit(random);
+      scab_form[i] = 5 + unit(random);
+      scab_off[i] = scab_form[i] + unit(random);
+      pigment[i] = 1 + unit(random);
+      present_pigment[i] = 8 * pigment[i] * unit(random);
+    }
+    std::vector<float> relative(n, -1), seen(n, -1), visible(n, -1), punctured_mask(n, -1);
+    look_kernel(0, n, t, clock, optics, puncture.data(), peak_offset.data(), cap_offset.data(),
+                cap_um.data(), share.data(), shade.data(), scab_form.data(), scab_off.data(),
+                relative.data(), seen.data(), visible.data(), punctured_mask.data());
+    const LookSums sums = sum_look(0, n, relative.data(), seen.data(), punctured_mask.data(),
+                                   pigment.data(), present_pigment.data());
+    LookSums expected;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double u = std::max(static_cast<double>(t) - puncture[i], 0.0);
+      const double new_skin =
+          std::exp(-0.0035 * (18 * u * std::exp(-u / 3) + cap_um[i] * (1 - std::exp(-u / 5))));
+      const bool punctured = puncture[i] <= t;
+      const bool scabbed = scab_form[i] <= t && t < scab_off[i];
+      const double dot_relative = punctured ? share[i] * new_skin : 0.0;
+      REQUIRE(relative[i] == Approx(dot_relative).epsilon(1e-5).margin(1e-30));
+      REQUIRE(seen[i] == (scabbed ? 0.0f : relative[i]));
+      REQUIRE(punctured_mask[i] == (punctured ? 1.0f : 0.0f));
+      // Visibility in single precision can differ from this only at the threshold itself.
+      const double v = shade[i] * new_skin;
+      if (std::abs(v - 0.3) > 1e-5) REQUIRE(visible[i] == (punctured && v >= 0.3 ? 1.0f : 0.0f));
+      expected.shade += dot_relative;
+      expected.seen += scabbed ? 0.0 : dot_relative;
+      expected.punctured += punctured;
+      expected.deposited += punctured ? pigment[i] : 0.0;
+      expected.present += punctured ? present_pigment[i] : 0.0;
+    }
+    CHECK(sums.punctured == expected.punctured);
+    CHECK(sums.shade == Approx(expected.shade).epsilon(1e-5).margin(1e-12));
+    CHECK(sums.seen == Approx(expected.seen).epsilon(1e-5).margin(1e-12));
+    CHECK(sums.deposited == Approx(expected.deposited).epsilon(1e-13).margin(1e-12));
+    CHECK(sums.present == Approx(expected.present).epsilon(1e-13).margin(1e-12));
+  }
+}
