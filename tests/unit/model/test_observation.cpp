@@ -273,21 +273,24 @@ TEST_CASE("the look kernel and its sums against the look in double precision, at
   // §4 written out in double precision, one dot at a time.
   std::mt19937_64 random(20261203);
   std::uniform_real_distribution<float> unit(0.0f, 1.0f);
-  const KernelOptics optics{0.0035f, 18.0f, 0.2f, 0.3f};
-  const float t = 5.5f;
-  const SessionClock clock{std::exp(-0.5f / 3), std::exp(-0.5f / 5), false};  // started at 5
+  constexpr double kMu = 0.0035, kHyperplasiaScale = 18, kCapDays = 5, kThreshold = 0.3;
+  const KernelOptics optics{static_cast<float>(kMu), static_cast<float>(kHyperplasiaScale),
+                            static_cast<float>(1 / kCapDays), static_cast<float>(kThreshold)};
+  constexpr float kStart = 5.0f, t = 5.5f;  // the session's start and the look
+  const SessionClock clock{std::exp(-(t - kStart) / 3),
+                           std::exp(-(t - kStart) / static_cast<float>(kCapDays)), false};
   for (std::size_t n : {0u, 1u, 7u, 8u, 13u, 1000u}) {
     std::vector<float> puncture(n), peak_offset(n), cap_offset(n), cap_um(n), share(n), shade(n),
         scab_form(n), scab_off(n);
     std::vector<double> pigment(n), present_pigment(n);
     for (std::size_t i = 0; i < n; ++i) {
-      puncture[i] = 5.0f + unit(random);  // before or after t
-      peak_offset[i] = std::exp((puncture[i] - 5.0f) / 3);
-      cap_offset[i] = std::exp((puncture[i] - 5.0f) / 5);
+      puncture[i] = kStart + unit(random);  // before or after t
+      peak_offset[i] = std::exp((puncture[i] - kStart) / 3);
+      cap_offset[i] = std::exp((puncture[i] - kStart) / static_cast<float>(kCapDays));
       cap_um[i] = 70 * unit(random);
       share[i] = unit(random);
       shade[i] = unit(random);
-      scab_form[i] = 5 + unit(random);
+      scab_form[i] = kStart + unit(random);
       scab_off[i] = scab_form[i] + unit(random);
       pigment[i] = 1 + unit(random);
       present_pigment[i] = 8 * pigment[i] * unit(random);
@@ -301,8 +304,8 @@ TEST_CASE("the look kernel and its sums against the look in double precision, at
     LookSums expected;
     for (std::size_t i = 0; i < n; ++i) {
       const double u = std::max(static_cast<double>(t) - puncture[i], 0.0);
-      const double new_skin =
-          std::exp(-0.0035 * (18 * u * std::exp(-u / 3) + cap_um[i] * (1 - std::exp(-u / 5))));
+      const double new_skin = std::exp(-kMu * (kHyperplasiaScale * u * std::exp(-u / 3) +
+                                               cap_um[i] * (1 - std::exp(-u / kCapDays))));
       const bool punctured = puncture[i] <= t;
       const bool scabbed = scab_form[i] <= t && t < scab_off[i];
       const double dot_relative = punctured ? share[i] * new_skin : 0.0;
@@ -311,7 +314,9 @@ TEST_CASE("the look kernel and its sums against the look in double precision, at
       REQUIRE(punctured_mask[i] == (punctured ? 1.0f : 0.0f));
       // Visibility in single precision can differ from this only at the threshold itself.
       const double v = shade[i] * new_skin;
-      if (std::abs(v - 0.3) > 1e-5) REQUIRE(visible[i] == (punctured && v >= 0.3 ? 1.0f : 0.0f));
+      if (std::abs(v - kThreshold) > 1e-5) {
+        REQUIRE(visible[i] == (punctured && v >= kThreshold ? 1.0f : 0.0f));
+      }
       expected.shade += dot_relative;
       expected.seen += scabbed ? 0.0 : dot_relative;
       expected.punctured += punctured;
