@@ -103,36 +103,69 @@ double get_number(const Parameters& parameters, std::string_view key) {
 }
 
 void set_number(Parameters& parameters, std::string_view key, double value) {
-  const std::string where(key);
+  NumberKey(parameters, key).set(parameters, value);
+}
+
+NumberKey::NumberKey(const Parameters& parameters, std::string_view key) : key_(key) {
   if (auto field = find_distribution_field(parameters, key)) {
-    Distribution& d = std::get<Distribution& (*)(Parameters&)>(field->key->access)(parameters);
-    d.set_field(field->field, value);
-    check_distribution(d, field->key->bounds, "value " + format_short(value), key);
+    spec_ = field->key;
+    field_ = field->field;
     return;
   }
-  const ConfigKey* spec = find_key(key);
-  if (!spec) throw InputError(unknown_key_message(key, parameters));
-  if (auto access = std::get_if<double& (*)(Parameters&)>(&spec->access)) {
-    check_bounds(spec->bounds, value, "value " + format_short(value), key);
+  spec_ = find_key(key);
+  if (!spec_) throw InputError(unknown_key_message(key, parameters));
+  if (!std::holds_alternative<double& (*)(Parameters&)>(spec_->access) &&
+      !std::holds_alternative<std::int64_t& (*)(Parameters&)>(spec_->access)) {
+    throw InputError(key_ +
+                     ": not a numeric key (a sweep or range needs a number or a "
+                     "distribution's field such as patient.itch.mean)");
+  }
+}
+
+void NumberKey::set(Parameters& parameters, double value) {
+  assign(parameters, value);
+  check(parameters);
+}
+
+namespace {
+
+// The place a failed check names; made only then, as a point's checks must cost nanoseconds.
+std::string value_place(double value) {
+  return "value " + format_short(value);
+}
+
+}  // namespace
+
+void NumberKey::assign(Parameters& parameters, double value) const {
+  if (field_) {
+    std::get<Distribution& (*)(Parameters&)>(spec_->access)(parameters).set_field(*field_, value);
+    return;
+  }
+  if (auto access = std::get_if<double& (*)(Parameters&)>(&spec_->access)) {
+    if (!spec_->bounds.contains(value)) {
+      check_bounds(spec_->bounds, value, value_place(value), key_);
+    }
     (*access)(parameters) = value;
     return;
   }
-  if (auto access = std::get_if<std::int64_t& (*)(Parameters&)>(&spec->access)) {
-    if (value != std::floor(value)) {
-      fail("value " + format_short(value), key, "expected an integer");
-    }
-    // Only a double below 2^63 in magnitude converts to an int64.
-    if (!(std::abs(value) < 9223372036854775808.0) ||
-        !integer_in_bounds(spec->bounds, static_cast<std::int64_t>(value))) {
-      fail("value " + format_short(value), key,
-           "must be " + describe_integer_bounds(spec->bounds) + ", got " + format_short(value));
-    }
-    (*access)(parameters) = static_cast<std::int64_t>(value);
-    return;
+  auto access = std::get<std::int64_t& (*)(Parameters&)>(spec_->access);
+  if (value != std::floor(value)) fail(value_place(value), key_, "expected an integer");
+  // Only a double below 2^63 in magnitude converts to an int64.
+  if (!(std::abs(value) < 9223372036854775808.0) ||
+      !integer_in_bounds(spec_->bounds, static_cast<std::int64_t>(value))) {
+    fail(value_place(value), key_,
+         "must be " + describe_integer_bounds(spec_->bounds) + ", got " + format_short(value));
   }
-  throw InputError(std::string(key) +
-                   ": not a numeric key (a sweep or range needs a number or a "
-                   "distribution's field such as patient.itch.mean)");
+  access(parameters) = static_cast<std::int64_t>(value);
+}
+
+void NumberKey::check(const Parameters& parameters) {
+  if (!field_) return;
+  const Distribution& d =
+      std::get<Distribution& (*)(Parameters&)>(spec_->access)(const_cast<Parameters&>(parameters));
+  if (valid_ == d) return;
+  check_distribution(d, spec_->bounds, value_place(d.field(*field_)), key_);
+  valid_ = d;
 }
 
 }  // namespace smpsim

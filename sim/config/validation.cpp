@@ -109,17 +109,19 @@ void validate_sweep(const Parameters& p) {
 }
 
 // Each name an outcome, each once: an outcome listed twice would be a second, identical target.
-void validate_outcome_set(const std::vector<std::string>& list, const std::string& key) {
-  std::vector<std::string> names;
-  for (const OutcomeInfo& outcome : kOutcomes) names.emplace_back(outcome.name);
+// Checked at every point of a sweep, so nothing is allocated unless the check fails.
+void validate_outcome_set(const std::vector<std::string>& list, std::string_view key) {
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string& outcome = list[i];
-    if (std::find(names.begin(), names.end(), outcome) == names.end()) {
-      const std::string hint = did_you_mean(outcome, names);
-      throw InputError(key + ": unknown outcome " + in_quotes(outcome) + hint);
+    if (outcome_index(outcome) == kOutcomeCount) {
+      std::vector<std::string> names;
+      for (const OutcomeInfo& info : kOutcomes) names.emplace_back(info.name);
+      throw InputError(std::string(key) + ": unknown outcome " + in_quotes(outcome) +
+                       did_you_mean(outcome, names));
     }
     if (std::find(list.begin(), list.begin() + i, outcome) != list.begin() + i) {
-      throw InputError(key + ": " + in_quotes(outcome) + " is listed twice; each outcome once");
+      throw InputError(std::string(key) + ": " + in_quotes(outcome) +
+                       " is listed twice; each outcome once");
     }
   }
 }

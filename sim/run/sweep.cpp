@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 
+#include "smpsim/config/access.h"
 #include "smpsim/config/suggest.h"
 #include "smpsim/model/error.h"
 #include "smpsim/model/format.h"
@@ -18,10 +19,10 @@ bool is_integer_key(const std::string& key) {
   return spec && std::holds_alternative<std::int64_t& (*)(Parameters&)>(spec->access);
 }
 
-// The value a unit-cube coordinate stands for in a swept range.
-double scaled(const SweptParameter& swept, double unit) {
+// The value a unit-cube coordinate stands for in a swept range; an integer key's is rounded.
+double scaled(const SweptParameter& swept, bool integer, double unit) {
   const double value = swept.low + unit * (swept.high - swept.low);
-  return is_integer_key(swept.key) ? std::round(value) : value;
+  return integer ? std::round(value) : value;
 }
 
 std::vector<std::vector<double>> grid_points(const std::vector<SweptParameter>& swept) {
@@ -96,6 +97,21 @@ std::vector<std::int64_t> baselines_by_value(const SweepSpec& spec, const SweepP
   return baselines;
 }
 
+std::vector<NumberKey> number_keys(const Parameters& parameters,
+                                   const std::vector<std::string>& keys) {
+  std::vector<NumberKey> found;
+  for (const std::string& key : keys) found.emplace_back(parameters, key);
+  return found;
+}
+
+// A point's values, all written before any distribution is checked: a point's beta is its mean
+// and its sd together, whatever order the keys are listed in.
+void set_point(Parameters& parameters, std::vector<NumberKey>& keys,
+               const std::vector<double>& values) {
+  for (std::size_t i = 0; i < keys.size(); ++i) keys[i].assign(parameters, values[i]);
+  for (NumberKey& key : keys) key.check(parameters);
+}
+
 }  // namespace
 
 SweepPlan plan_sweep(const Parameters& parameters) {
@@ -122,9 +138,11 @@ SweepPlan plan_sweep(const Parameters& parameters) {
     unit = std::move(morris.points);
     plan.morris_steps = std::move(morris.steps);
   }
+  std::vector<bool> integer;
+  for (const SweptParameter& swept : spec.parameters) integer.push_back(is_integer_key(swept.key));
   for (const auto& row : unit) {
     std::vector<double> point(d);
-    for (std::size_t i = 0; i < d; ++i) point[i] = scaled(spec.parameters[i], row[i]);
+    for (std::size_t i = 0; i < d; ++i) point[i] = scaled(spec.parameters[i], integer[i], row[i]);
     plan.values.push_back(std::move(point));
   }
 
@@ -142,9 +160,14 @@ SweepPlan plan_sweep(const Parameters& parameters) {
   }
   if (spec.baseline >= 0) plan.baselines.assign(plan.points(), spec.baseline);
   if (!spec.baseline_values.empty()) plan.baselines = baselines_by_value(spec, plan);
+  // Every point is checked before any runs, and a sweep may have 10^6: one working copy takes
+  // each point's values in turn (each point sets every swept key), the keys found once.
+  Parameters point = *plan.point_base;
+  std::vector<NumberKey> swept = number_keys(point, plan.keys);
   for (std::size_t k = 0; k < plan.points(); ++k) {
     try {
-      validate_point(point_parameters(parameters, plan, k));
+      set_point(point, swept, plan.values[k]);
+      validate_point(point);
     } catch (const InputError& e) {
       std::string values;
       for (std::size_t i = 0; i < d; ++i) {
@@ -159,8 +182,8 @@ SweepPlan plan_sweep(const Parameters& parameters) {
 Parameters point_parameters(const Parameters& base, const SweepPlan& plan, std::size_t point) {
   // The base without the swept lists (plan.point_base), unless a plan made by hand lacks it.
   Parameters p = plan.point_base ? *plan.point_base : base;
-  for (std::size_t i = 0; i < plan.keys.size(); ++i)
-    set_number(p, plan.keys[i], plan.values[point][i]);
+  std::vector<NumberKey> swept = number_keys(p, plan.keys);
+  set_point(p, swept, plan.values[point]);
   return p;
 }
 

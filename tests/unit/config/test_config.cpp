@@ -240,6 +240,26 @@ TEST_CASE("numeric keys and distribution fields read and write by name", "[confi
   CHECK_THROWS_AS(set_number(p, "kinetics.recapture", 2), InputError);
 }
 
+TEST_CASE("a key found once is set as set_number sets it, every time", "[config]") {
+  Parameters p = default_parameters();
+  CHECK_THROWS_AS(NumberKey(p, "protocol.touch_up"), InputError);
+  CHECK_THROWS_AS(NumberKey(p, "patient.itch.shape"), InputError);
+  NumberKey sessions(p, "protocol.max_sessions");
+  sessions.set(p, 5);
+  CHECK(p.protocol.max_sessions == 5);
+  CHECK_THROWS_AS(sessions.set(p, 2.5), InputError);
+  NumberKey sd(p, "patient.itch.sd");
+  // A state found valid is remembered; one found invalid is checked again each time.
+  for (int pass = 0; pass < 2; ++pass) {
+    sd.set(p, 3);
+    CHECK(get_number(p, "patient.itch.sd") == 3);
+    CHECK_THROWS_WITH(sd.set(p, -1),
+                      Catch::Contains("patient.itch.sd") && Catch::Contains("value -1"));
+  }
+  NumberKey recapture(p, "kinetics.recapture");
+  CHECK_THROWS_WITH(recapture.set(p, 2), Catch::Contains("kinetics.recapture: must be in [0, 1]"));
+}
+
 TEST_CASE("configs too large or nested too deep are refused before parsing", "[config]") {
   const auto has = [](const std::string& m, const std::string& part) {
     return m.find(part) != std::string::npos;

@@ -61,6 +61,18 @@ TEST_CASE("a sweep of a beta's mean keeps its sd, as a gamma's does", "[sweep]")
   CHECK(m.find("sd must be < sqrt(mean x (1 - mean))") != std::string::npos);
 }
 
+TEST_CASE("every grid point is checked, though its distributions' states recur", "[sweep]") {
+  // Each value alone leaves a beta (checked as the config is read); only mean 0.9 with sd 0.35
+  // does not (0.35^2 >= 0.9 x 0.1). Points 0-4 visit valid states again and again first.
+  const std::string m = message_of(
+      "[patient]\nadherence = {dist = \"beta\", mean = 0.6, sd = 0.2}\n"
+      "[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n\"patient.adherence.mean\" = [0.5, 0.9]\n"
+      "\"technician.target_depth_um\" = [150.0, 250.0]\n\"patient.adherence.sd\" = [0.1, 0.35]\n");
+  CHECK(m.find("sweep point 5 (patient.adherence.mean = 0.9, technician.target_depth_um = 150, "
+               "patient.adherence.sd = 0.35): ") == 0);
+  CHECK(m.find("sd must be < sqrt(mean x (1 - mean))") != std::string::npos);
+}
+
 TEST_CASE("range designs have the sizes of their methods and stay in their ranges", "[sweep]") {
   const std::string parameters =
       "[sweep.parameters]\n\"kinetics.k_enc\" = {low = 0.3, high = 0.8}\n"
