@@ -77,6 +77,22 @@ BetaShapes beta_shapes_of(DistributionKind kind,
   return kind == DistributionKind::kBeta ? BetaShapes{f[0], f[1]} : beta_shapes(f[0], f[1]);
 }
 
+// The largest gamma or beta shape a distribution may have. The model samples correlated
+// attributes by their quantiles, and Boost computes those for shapes up to about 1e10 (a gamma)
+// and 1e11 (a beta); beyond, it fails or takes minutes (a beta of shapes 1e25: 40 s a quantile,
+// measured 2026-12-03). A distribution this narrow (a gamma's sd below mean / 31623) is a
+// constant in all but name.
+constexpr double kMaxShape = 1e9;
+
+std::string shape_limit_reason(BetaShapes shapes) {
+  char text[256];
+  std::snprintf(text, sizeof text,
+                "shapes a = %.4g, b = %.4g: a beta with a shape above 1e9 is so narrow that its "
+                "quantiles cannot be computed (use dist = \"constant\" for a fixed value)",
+                shapes.a, shapes.b);
+  return text;
+}
+
 // Standard normal quantile from a lower-tail probability p and its complement q.
 double standard_normal_quantile(double p, double q) {
   const boost::math::normal unit;
@@ -162,10 +178,32 @@ std::string Distribution::invalid_reason() const {
     case DistributionKind::kConstant:
       return {};
     case DistributionKind::kNormal:
-    case DistributionKind::kGamma:
       if (f[1] <= 0) return "sd must be > 0 (use dist = \"constant\" for a fixed value)";
-      if (kind_ == DistributionKind::kGamma && f[0] <= 0) return "mean must be > 0";
       return {};
+    case DistributionKind::kGamma: {
+      if (f[1] <= 0) return "sd must be > 0 (use dist = \"constant\" for a fixed value)";
+      if (f[0] <= 0) return "mean must be > 0";
+      const double shape = gamma_shape(f[0], f[1]), scale = gamma_scale(f[0], f[1]);
+      constexpr double kSmallest = std::numeric_limits<double>::min();
+      if (!(shape >= kSmallest) || !(scale >= kSmallest) || !std::isfinite(scale)) {
+        char text[256];
+        std::snprintf(text, sizeof text,
+                      "its shape (mean / sd)^2 = %.4g and scale sd^2 / mean = %.4g are beyond "
+                      "double precision; choose fields of moderate magnitude",
+                      shape, scale);
+        return text;
+      }
+      if (shape > kMaxShape) {
+        char text[256];
+        std::snprintf(text, sizeof text,
+                      "its shape (mean / sd)^2 = %.4g exceeds 1e9 (sd below about mean / 31623): "
+                      "a gamma so narrow that its quantiles cannot be computed (use "
+                      "dist = \"constant\" for a fixed value)",
+                      shape);
+        return text;
+      }
+      return {};
+    }
     case DistributionKind::kTruncNormal: {
       if (f[1] <= 0) return "sd must be > 0 (use dist = \"constant\" for a fixed value)";
       if (f[2] >= f[3]) return "low must be < high";
@@ -184,6 +222,7 @@ std::string Distribution::invalid_reason() const {
       return {};
     case DistributionKind::kBeta:
       if (f[0] <= 0 || f[1] <= 0) return "a and b must be > 0";
+      if (f[0] > kMaxShape || f[1] > kMaxShape) return shape_limit_reason({f[0], f[1]});
       return {};
     case DistributionKind::kBetaMeanSd: {
       if (f[0] <= 0 || f[0] >= 1) return "mean must be in (0, 1), got " + format_short(f[0]);
@@ -195,6 +234,10 @@ std::string Distribution::invalid_reason() const {
         return "sd must be < sqrt(mean x (1 - mean)) = " + std::string(largest) + " for mean " +
                format_short(f[0]) + ", got " + format_short(f[1]) +
                " (sd^2 >= mean x (1 - mean) leaves no beta)";
+      }
+      if (const BetaShapes shapes = beta_shapes(f[0], f[1]);
+          shapes.a > kMaxShape || shapes.b > kMaxShape) {
+        return shape_limit_reason(shapes);
       }
       return {};
     }

@@ -333,7 +333,19 @@ TEST_CASE("distributions that cannot be sampled or computed with are refused", "
   };
   CHECK(has(message_of(
                 [] { from_text("[patient]\nitch = {dist = \"gamma\", mean = 1e-300, sd = 1}\n"); }),
-            "patient.itch: cannot be sampled"));
+            "patient.itch: gamma distribution: its shape (mean / sd)^2 = 0"));
+  // A beta so narrow that Boost took 40 s a quantile is refused before any quantile.
+  CHECK(has(message_of([] {
+              from_text("[patient]\nadherence = {dist = \"beta\", mean = 0.5, sd = 1e-13}\n");
+            }),
+            "a beta with a shape above 1e9"));
+  // A gamma whose magnitude Cantelli's bound cannot show within 1e15 (mean + 10^6 sd > 1e15)
+  // has its quantiles computed: accepted when they stay within, refused when they do not.
+  CHECK_NOTHROW(from_text("[patient]\nitch = {dist = \"gamma\", mean = 1e14, sd = 1e12}\n"));
+  CHECK(has(message_of([] {
+              from_text("[patient]\nitch = {dist = \"gamma\", mean = 2e15, sd = 1e12}\n");
+            }),
+            "the model computes with values of at most 1e+15"));
   CHECK(has(message_of([] {
               from_text(
                   "[technician]\npigment_per_dot = {dist = \"lognormal\", median = 1e308, "

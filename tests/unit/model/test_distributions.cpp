@@ -126,6 +126,53 @@ TEST_CASE("invalid fields are explained", "[distributions]") {
   CHECK(Distribution::gamma(3, 2.5).invalid_reason().empty());
 }
 
+TEST_CASE("gammas and betas too narrow for Boost's quantiles are refused", "[distributions]") {
+  const auto refused = [](const Distribution& d, const std::string& part) {
+    return d.invalid_reason().find(part) != std::string::npos;
+  };
+  // A beta of shapes 1.25e25 (sd 1e-13 about 0.5) took Boost 40 s a quantile.
+  CHECK(refused(Distribution::beta_mean_sd(0.5, 1e-13), "shapes a = 1.25e+25, b = 1.25e+25"));
+  CHECK(refused(Distribution::beta(2, 1e10), "a shape above 1e9"));
+  CHECK(Distribution::beta(1e9, 1e9).invalid_reason().empty());
+  CHECK(refused(Distribution::gamma(1, 1e-6), "(mean / sd)^2 = 1e+12 exceeds 1e9"));
+  CHECK(Distribution::gamma(1, 1.0 / 31622).invalid_reason().empty());
+  // A shape that underflows to 0 (Boost cannot sample it) or a scale that overflows.
+  CHECK(refused(Distribution::gamma(1e-300, 1), "beyond double precision"));
+  CHECK(refused(Distribution::gamma(1e-300, 1e200), "beyond double precision"));
+}
+
+TEST_CASE("Boost computes the quantiles of every gamma and beta the shape limit allows",
+          "[distributions]") {
+  // What the config's check relies on to skip their quantiles (config/checks.cpp): shapes from
+  // 1e-300 to the limit 1e9, ten decades apart, and common ones, at the median and 1e-9 from
+  // either end (a copula's z beyond 6 sd, one patient in 5e8). Nearer the ends Boost's
+  // root-finding gives up for a few shapes: beta(0.5, 3) at 1e-12 after 200 iterations.
+  std::vector<double> shapes;
+  for (double shape = 1e-300; shape < 1e9; shape *= 1e10) shapes.push_back(shape);
+  for (double shape : {1e-3, 0.5, 1.0, 3.0, 1e3, 1e6, 1e8, 1e9}) shapes.push_back(shape);
+  for (const double a : shapes) {
+    // Gammas of shape a and means 1 and 1e-9.
+    for (const double mean : {1.0, 1e-9}) {
+      const Distribution gamma = Distribution::gamma(mean, mean / std::sqrt(a));
+      REQUIRE(gamma.invalid_reason().empty());
+      for (const double p : {1e-9, 0.5, 1 - 1e-9}) {
+        INFO(gamma.to_toml() << " at " << p);
+        const double x = gamma.quantile(p, 1 - p);
+        CHECK((std::isfinite(x) && x >= 0));
+      }
+    }
+    for (const double b : shapes) {
+      const Distribution beta = Distribution::beta(a, b);
+      REQUIRE(beta.invalid_reason().empty());
+      for (const double p : {1e-9, 0.5, 1 - 1e-9}) {
+        INFO(beta.to_toml() << " at " << p);
+        const double x = beta.quantile(p, 1 - p);
+        CHECK((x >= 0 && x <= 1));
+      }
+    }
+  }
+}
+
 TEST_CASE("distributions print as TOML inline tables with exact numbers", "[distributions]") {
   CHECK(Distribution::log_normal(70, 0.2).to_toml() ==
         "{ dist = \"lognormal\", median = 70.0, sigma = 0.2 }");
