@@ -164,7 +164,9 @@ void NumberKey::check(const Parameters& parameters) {
   const Distribution& d =
       std::get<Distribution& (*)(Parameters&)>(spec_->access)(const_cast<Parameters&>(parameters));
   if (valid_ == d) return;
-  check_distribution(d, spec_->bounds, value_place(d.field(*field_)), key_);
+  if (std::optional<std::string> problem = distribution_problem(d, spec_->bounds)) {
+    fail(value_place(d.field(*field_)), key_, *problem);
+  }
   valid_ = d;
 }
 

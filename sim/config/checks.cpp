@@ -1,5 +1,6 @@
 #include "checks.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -51,32 +52,33 @@ void check_bounds(const Bounds& bounds, double value, const std::string& where,
 
 namespace {
 
-// Whether a gamma's or a beta's values stay within `limit` in magnitude beyond a 1e-12 tail
-// each side, shown without Boost's quantiles, which take up to 80 us a beta (a sweep checks up
-// to 10^6 points). A beta's values lie in [0, 1]. A gamma's are >= 0, and by Cantelli's
-// inequality P(X >= mean + t) <= var / (var + t^2), below 1e-12 for t = 10^6 sd; the median
-// lies below that tail's quantile. That Boost can compute their quantiles at all is
-// Distribution::invalid_reason's shape limit (tested over its range). Probing the quantiles
-// proved no more: Boost's beta quantile gives up at 1e-12 for a few common shapes (beta(0.5, 3))
-// and refused them. False: not shown, compute them.
+// Whether a distribution's values stay within `limit` in magnitude beyond a 1e-12 tail each
+// side, shown without its quantiles: Boost's take up to 80 us a beta, and a sweep checks up to
+// 10^6 points. A beta's values lie in [0, 1], a truncated normal's in [low, high]. For any
+// other distribution, Cantelli's inequality P(X - mean >= t) <= var / (var + t^2) is below
+// 1e-12 for t = 10^6 sd, either side; the median lies between those tails' quantiles. That the
+// quantiles can be computed at all is shown otherwise: a normal's, a lognormal's and a
+// uniform's are closed forms, and a truncated normal's, a gamma's and a beta's are computable
+// within Distribution::invalid_reason's limits (30 sd, shapes up to 1e9; tested over them).
+// Probing Boost's quantiles proved no more: its beta quantile gives up at 1e-12 for a few
+// common shapes (beta(0.5, 3)), which it refused. False: not shown; compute the quantiles.
 bool tails_within(const Distribution& d, double limit) {
   switch (d.kind()) {
     case DistributionKind::kBeta:
     case DistributionKind::kBetaMeanSd:
       return true;
-    case DistributionKind::kGamma:
-      return d.mean() + 1e6 * std::sqrt(d.variance()) <= limit;
+    case DistributionKind::kTruncNormal:
+      return std::max(std::abs(d.lower()), std::abs(d.upper())) <= limit;
     default:
-      return false;
+      return std::abs(d.mean()) + 1e6 * std::sqrt(d.variance()) <= limit;
   }
 }
 
 }  // namespace
 
-void check_distribution(const Distribution& d, const Bounds& support, const std::string& where,
-                        std::string_view key) {
+std::optional<std::string> distribution_problem(const Distribution& d, const Bounds& support) {
   if (std::string reason = d.invalid_reason(); !reason.empty()) {
-    fail(where, key, kind_name(d.kind()).data() + std::string(" distribution: ") + reason);
+    return kind_name(d.kind()).data() + std::string(" distribution: ") + reason;
   }
   // What Boost cannot sample (a gamma whose shape or scale underflows to 0, a beta of huge
   // parameters) and what the model cannot compute with: values beyond 1e15 in magnitude
@@ -86,28 +88,23 @@ void check_distribution(const Distribution& d, const Bounds& support, const std:
   constexpr double kTail = 1e-12;
   constexpr double kComputable = 1e15;
   try {
-    const bool shown = tails_within(d, kComputable);
-    for (const double p : {kTail, 0.5, 1 - kTail}) {
-      if (shown) break;
-      const double x = d.quantile(p, 1 - p);
-      if (!std::isfinite(x) || std::abs(x) > kComputable) {
-        fail(where, key,
-             "a " + std::string(kind_name(d.kind())) +
-                 " distribution with these fields takes "
-                 "values up to " +
-                 format_short(x) + " in magnitude (its quantile at " + format_short(p) +
-                 "); the model computes with values of at most " + format_short(kComputable));
+    if (!tails_within(d, kComputable)) {
+      for (const double p : {kTail, 0.5, 1 - kTail}) {
+        const double x = d.quantile(p, 1 - p);
+        if (!std::isfinite(x) || std::abs(x) > kComputable) {
+          return "a " + std::string(kind_name(d.kind())) +
+                 " distribution with these fields takes values up to " + format_short(x) +
+                 " in magnitude (its quantile at " + format_short(p) +
+                 "); the model computes with values of at most " + format_short(kComputable);
+        }
       }
     }
     if (!std::isfinite(d.mean()) || !std::isfinite(d.variance())) {
-      fail(where, key, "a distribution whose mean or variance is not finite");
+      return "a distribution whose mean or variance is not finite";
     }
-  } catch (const InputError&) {
-    throw;
   } catch (const std::exception& e) {
-    fail(where, key,
-         "cannot be sampled with these fields (" + std::string(e.what()) +
-             "); choose fields of moderate magnitude");
+    return "cannot be sampled with these fields (" + std::string(e.what()) +
+           "); choose fields of moderate magnitude";
   }
   // The distribution's support must lie within the key's valid values.
   const bool beta =
@@ -120,12 +117,19 @@ void check_distribution(const Distribution& d, const Bounds& support, const std:
   const bool high_ok = d.upper() < support.high || std::isinf(support.high) ||
                        (d.upper() == support.high && (!support.high_open || open_high));
   if (!low_ok || !high_ok) {
-    fail(where, key,
-         "a " + std::string(kind_name(d.kind())) + " distribution takes values in [" +
-             format_short(d.lower()) + ", " + format_short(d.upper()) +
-             "], but the values must be " + support.describe() +
-             (std::isinf(support.high) ? " (use truncnormal, lognormal or gamma)"
-                                       : " (use truncnormal, uniform or beta)"));
+    return "a " + std::string(kind_name(d.kind())) + " distribution takes values in [" +
+           format_short(d.lower()) + ", " + format_short(d.upper()) + "], but the values must be " +
+           support.describe() +
+           (std::isinf(support.high) ? " (use truncnormal, lognormal or gamma)"
+                                     : " (use truncnormal, uniform or beta)");
+  }
+  return std::nullopt;
+}
+
+void check_distribution(const Distribution& d, const Bounds& support, const std::string& where,
+                        std::string_view key) {
+  if (std::optional<std::string> problem = distribution_problem(d, support)) {
+    fail(where, key, *problem);
   }
 }
 }  // namespace smpsim

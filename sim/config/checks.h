@@ -21,6 +21,9 @@ bool integer_in_bounds(const Bounds& bounds, std::int64_t value);
 std::string describe_integer_bounds(const Bounds& bounds);
 void check_bounds(const Bounds& bounds, double value, const std::string& where,
                   std::string_view key);
+// Why `d` cannot be a key's distribution (its fields, its magnitude, its support against the
+// key's valid values); nothing when it can. check_distribution throws it, naming the place.
+std::optional<std::string> distribution_problem(const Distribution& d, const Bounds& support);
 void check_distribution(const Distribution& d, const Bounds& support, const std::string& where,
                         std::string_view key);
 

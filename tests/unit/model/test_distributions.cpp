@@ -173,6 +173,24 @@ TEST_CASE("Boost computes the quantiles of every gamma and beta the shape limit 
   }
 }
 
+TEST_CASE("truncated normals have finite quantiles up to 30 sd out", "[distributions]") {
+  // What the config's check relies on to skip their quantiles (config/checks.cpp): intervals
+  // about the mean, to one side, and within 30 sd of it far in either tail, narrow and wide.
+  for (const double start : {-30.0, -29.0, -8.0, -1.0, 0.0, 1.0, 8.0, 29.0})
+    for (const double width : {1e-9, 1e-3, 1.0, 5.0, 1e3}) {
+      for (const double sign : {1.0, -1.0}) {
+        const double low = sign > 0 ? start : -start - width;
+        const Distribution d = Distribution::trunc_normal(3, 2, 3 + 2 * low, 3 + 2 * (low + width));
+        if (!d.invalid_reason().empty()) continue;  // both bounds beyond 30 sd
+        for (const double p : {1e-9, 1e-12, 0.5, 1 - 1e-12, 1 - 1e-9}) {
+          INFO(d.to_toml() << " at " << p);
+          const double x = d.quantile(p, 1 - p);
+          CHECK((x >= d.lower() && x <= d.upper()));
+        }
+      }
+    }
+}
+
 TEST_CASE("distributions print as TOML inline tables with exact numbers", "[distributions]") {
   CHECK(Distribution::log_normal(70, 0.2).to_toml() ==
         "{ dist = \"lognormal\", median = 70.0, sigma = 0.2 }");
