@@ -140,11 +140,11 @@ SweepPlan plan_sweep(const Parameters& parameters) {
   }
   std::vector<bool> integer;
   for (const SweptParameter& swept : spec.parameters) integer.push_back(is_integer_key(swept.key));
-  for (const auto& row : unit) {
-    std::vector<double> point(d);
-    for (std::size_t i = 0; i < d; ++i) point[i] = scaled(spec.parameters[i], integer[i], row[i]);
-    plan.values.push_back(std::move(point));
+  // A range design's unit points become its points in place: 10^6 of them are held once.
+  for (std::vector<double>& row : unit) {
+    for (std::size_t i = 0; i < d; ++i) row[i] = scaled(spec.parameters[i], integer[i], row[i]);
   }
+  if (!unit.empty()) plan.values = std::move(unit);
 
   auto point_base = std::make_shared<Parameters>(parameters);
   for (SweptParameter& swept : point_base->sweep.parameters) {
