@@ -19,7 +19,9 @@ void set_number(Parameters& parameters, std::string_view key, double value);
 // before any runs, setting the same few keys each time. The checks are set_number's; what it
 // saves is the search of the key table by name and, for a distribution's field, the check of
 // the distribution when it is as it was last found valid (in a grid, all but the innermost key's
-// distributions stay so from one point to the next).
+// distributions stay so from one point to the next). The parameters it sets must give the
+// key's distribution the family it had where the key was found (a field's index depends on it):
+// true of every point of a sweep.
 class NumberKey {
  public:
   // Throws InputError, as set_number does, when `key` is not a numeric key of `parameters`.
@@ -32,9 +34,6 @@ class NumberKey {
   void assign(Parameters& parameters, double value) const;
   // Checks the distribution the field is of, as it now stands; nothing for a plain key.
   void check(const Parameters& parameters);
-
-  // `parameters` must give the key's distribution the family it had where the key was found
-  // (a field's index depends on it): true of every point of a sweep.
 
  private:
   std::string key_;
