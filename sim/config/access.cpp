@@ -170,4 +170,17 @@ void NumberKey::check(const Parameters& parameters) {
   valid_ = d;
 }
 
+std::vector<NumberKey> number_keys(const Parameters& parameters,
+                                   const std::vector<std::string>& keys) {
+  std::vector<NumberKey> found;
+  for (const std::string& key : keys) found.emplace_back(parameters, key);
+  return found;
+}
+
+void set_numbers(Parameters& parameters, std::vector<NumberKey>& keys,
+                 const std::vector<double>& values) {
+  for (std::size_t i = 0; i < keys.size(); ++i) keys[i].assign(parameters, values[i]);
+  for (NumberKey& key : keys) key.check(parameters);
+}
+
 }  // namespace smpsim

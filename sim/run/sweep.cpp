@@ -97,21 +97,6 @@ std::vector<std::int64_t> baselines_by_value(const SweepSpec& spec, const SweepP
   return baselines;
 }
 
-std::vector<NumberKey> number_keys(const Parameters& parameters,
-                                   const std::vector<std::string>& keys) {
-  std::vector<NumberKey> found;
-  for (const std::string& key : keys) found.emplace_back(parameters, key);
-  return found;
-}
-
-// A point's values, all written before any distribution is checked: a point's beta is its mean
-// and its sd together, whatever order the keys are listed in.
-void set_point(Parameters& parameters, std::vector<NumberKey>& keys,
-               const std::vector<double>& values) {
-  for (std::size_t i = 0; i < keys.size(); ++i) keys[i].assign(parameters, values[i]);
-  for (NumberKey& key : keys) key.check(parameters);
-}
-
 }  // namespace
 
 SweepPlan plan_sweep(const Parameters& parameters) {
@@ -166,7 +151,7 @@ SweepPlan plan_sweep(const Parameters& parameters) {
   std::vector<NumberKey> swept = number_keys(point, plan.keys);
   for (std::size_t k = 0; k < plan.points(); ++k) {
     try {
-      set_point(point, swept, plan.values[k]);
+      set_numbers(point, swept, plan.values[k]);
       validate_point(point);
     } catch (const InputError& e) {
       std::string values;
@@ -183,7 +168,7 @@ Parameters point_parameters(const Parameters& base, const SweepPlan& plan, std::
   // The base without the swept lists (plan.point_base), unless a plan made by hand lacks it.
   Parameters p = plan.point_base ? *plan.point_base : base;
   std::vector<NumberKey> swept = number_keys(p, plan.keys);
-  set_point(p, swept, plan.values[point]);
+  set_numbers(p, swept, plan.values[point]);
   return p;
 }
 

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "smpsim/config/keys.h"
 #include "smpsim/model/parameters.h"
@@ -41,5 +42,14 @@ class NumberKey {
   std::optional<std::size_t> field_;   // the field's index, for a distribution's field
   std::optional<Distribution> valid_;  // the distribution as it was last found valid
 };
+
+// Each of `keys` found once in `parameters`.
+std::vector<NumberKey> number_keys(const Parameters& parameters,
+                                   const std::vector<std::string>& keys);
+// Sets keys[i] to values[i], all written before any distribution is checked: a beta's mean and
+// sd set together are one state, whatever order the keys come in. A sweep's point, a
+// calibration's proposal.
+void set_numbers(Parameters& parameters, std::vector<NumberKey>& keys,
+                 const std::vector<double>& values);
 
 }  // namespace smpsim
