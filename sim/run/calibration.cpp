@@ -8,9 +8,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <limits>
 #include <numeric>
 
+#include "smpsim/config/access.h"
+#include "smpsim/config/validation.h"
 #include "smpsim/model/error.h"
 #include "smpsim/model/observation.h"
 #include "smpsim/model/rng.h"
@@ -25,8 +28,9 @@ namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
-// A proposal outside the prior's support is drawn again from the same stream; this many misses
-// in a row mean the previous generation lies (nearly) outside it, which cannot happen.
+// A proposal outside the prior's support, or whose parameters are not valid together, is drawn
+// again from the same stream; this many misses in a row mean the priors leave (nearly) no valid
+// parameters, or the previous generation lies (nearly) outside them, which cannot happen.
 constexpr int kMaxTruncationDraws = 100000;
 
 // The predictive check's draws come from the proposal streams of the generation after the last,
@@ -100,9 +104,11 @@ struct Kernel {
     return density;
   }
 
-  // A particle chosen by weight, perturbed, drawn again until inside the prior's support.
-  std::vector<double> propose(RandomStream& stream,
-                              const std::vector<CalibratedParameter>& parameters) const {
+  // A particle chosen by weight, perturbed, drawn again until inside the prior's support and
+  // admissible (valid parameters).
+  std::vector<double> propose(
+      RandomStream& stream, const std::vector<CalibratedParameter>& parameters,
+      const std::function<bool(const std::vector<double>&)>& admissible) const {
     const auto d = static_cast<Eigen::Index>(parameters.size());
     boost::random::normal_distribution<double> normal;
     for (int attempt = 0; attempt < kMaxTruncationDraws; ++attempt) {
@@ -117,9 +123,9 @@ struct Kernel {
       const Eigen::VectorXd theta =
           Eigen::Map<const Eigen::VectorXd>(particles[j].data(), d) + factor * z;
       std::vector<double> values(theta.data(), theta.data() + d);
-      if (prior_density(parameters, values) > 0) return values;
+      if (prior_density(parameters, values) > 0 && admissible(values)) return values;
     }
-    throw std::runtime_error("calibration: no proposal inside the prior's support in " +
+    throw std::runtime_error("calibration: no valid proposal inside the prior's support in " +
                              std::to_string(kMaxTruncationDraws) + " draws");
   }
 };
@@ -227,10 +233,37 @@ Calibration::Calibration(const Parameters& base) : base_(base) {
 Parameters Calibration::point_of(const std::vector<double>& values, std::int64_t seed) const {
   Parameters p = base_;
   p.run.seed = seed;
-  for (std::size_t k = 0; k < values.size(); ++k) {
-    set_number(p, base_.calibration.parameters[k].key, values[k]);
+  std::vector<std::string> names;
+  for (const CalibratedParameter& calibrated : base_.calibration.parameters) {
+    names.push_back(calibrated.key);
   }
+  std::vector<NumberKey> keys = number_keys(p, names);
+  set_numbers(p, keys, values);
   return p;
+}
+
+std::vector<double> Calibration::draw_prior(RandomStream& stream) const {
+  std::optional<std::string> first_reason;
+  for (int attempt = 0; attempt < kMaxTruncationDraws; ++attempt) {
+    std::vector<double> values;
+    for (const CalibratedParameter& p : base_.calibration.parameters) {
+      values.push_back(p.prior.sample(stream));
+    }
+    std::optional<std::string> reason = inadmissible(values);
+    if (!reason) return values;
+    if (!first_reason) first_reason = std::move(reason);
+  }
+  throw InputError("calibration.parameters: none of " + std::to_string(kMaxTruncationDraws) +
+                   " draws from the priors gives valid parameters; the first: " + *first_reason);
+}
+
+std::optional<std::string> Calibration::inadmissible(const std::vector<double>& values) const {
+  try {
+    validate_point(point_of(values, base_.run.seed));
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return std::nullopt;
 }
 
 // One batch of evaluations: their parameter values and seeds, as rank 0 tells the other ranks.
@@ -342,10 +375,11 @@ int Calibration::run(const Checkpoint& checkpoint, const std::set<BlockKey>& com
           RandomStream stream(seed, index, StreamPurpose::kProposal, static_cast<std::uint32_t>(g));
           std::vector<double> values;
           if (!kernel) {
-            for (const CalibratedParameter& p : c.parameters)
-              values.push_back(p.prior.sample(stream));
+            values = draw_prior(stream);
           } else {
-            values = kernel->propose(stream, c.parameters);
+            values = kernel->propose(stream, c.parameters, [this](const std::vector<double>& v) {
+              return !inadmissible(v);
+            });
           }
           batch.values.push_back(std::move(values));
           batch.seeds.push_back(base_.run.seed);

@@ -88,5 +88,70 @@ class CalibrationReproducible(unittest.TestCase):
         self.assertSameFile(output)
 
 
+# Priors over a beta's mean and sd, each within its own valid range, whose combinations often
+# leave no beta (sd^2 >= mean (1 - mean)): the prior is truncated to the valid combinations.
+TRUNCATED = """
+[technician]
+dots_per_session = 100
+[patient]
+adherence = {dist = "beta", mean = 0.6, sd = 0.2}
+[calibration]
+method = "abc-smc"
+particles = 20
+patients = 8
+max_generations = 2
+posterior_check = 0
+[calibration.parameters]
+"patient.adherence.mean" = {dist = "uniform", low = 0.1, high = 0.95}
+"patient.adherence.sd" = {dist = "uniform", low = 0.05, high = 0.45}
+[calibration.targets]
+retained = {statistic = "mean", outcome = "retained", value = 0.607, sd = 0.02}
+"""
+
+
+class PriorTruncatedToValidParameters(unittest.TestCase):
+    def setUp(self):
+        self.work = tempfile.TemporaryDirectory()
+        self.addCleanup(self.work.cleanup)
+
+    def calibrate(self, text, name, *extra):
+        config = os.path.join(self.work.name, name + ".toml")
+        with open(config, "w") as f:
+            f.write(text)
+        output = os.path.join(self.work.name, name + ".h5")
+        result = subprocess.run([SMPSIM, "run", config, "-o", output, "--quiet", *extra],
+                                capture_output=True, text=True)
+        return result, output
+
+    def test_every_particle_is_a_beta_and_threads_agree(self):
+        import h5py
+        result, one = self.calibrate(TRUNCATED, "one", "--threads", "1")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        _, two = self.calibrate(TRUNCATED, "two", "--threads", "2")
+        self.assertEqual(compare(one, two), [])
+        with h5py.File(one) as f:
+            generations = f["calibration/generations"]
+            self.assertEqual(len(generations), 2)
+            for g in generations.values():
+                particles = g["particles"][:]
+                mean = particles["patient.adherence.mean"]
+                sd = particles["patient.adherence.sd"]
+                self.assertEqual(len(particles), 20)
+                self.assertTrue((sd * sd < mean * (1 - mean)).all())
+            # The draws reach the corners of the box where a beta exists: not a narrower prior.
+            first = generations["000"]["particles"][:]
+            self.assertGreater(first["patient.adherence.sd"].max(), 0.35)
+
+    def test_priors_with_no_valid_combination_are_bad_input(self):
+        text = TRUNCATED.replace("low = 0.1, high = 0.95", "low = 0.9, high = 0.95").replace(
+            "low = 0.05, high = 0.45", "low = 0.35, high = 0.45")
+        result, output = self.calibrate(text, "none")
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("calibration.parameters: none of 100000 draws from the priors gives valid "
+                      "parameters", result.stderr)
+        self.assertIn("sd must be < sqrt(mean x (1 - mean))", result.stderr)
+        self.assertFalse(os.path.exists(output))
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -1,14 +1,17 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "smpsim/config/config.h"
 #include "smpsim/io/calibration_table.h"
 #include "smpsim/io/checkpoint.h"
 #include "smpsim/model/outcomes.h"
+#include "smpsim/model/rng.h"
 
 namespace smpsim {
 
@@ -56,6 +59,12 @@ class Calibration {
  private:
   struct Batch;
   Parameters point_of(const std::vector<double>& values, std::int64_t seed) const;
+  // Why these values do not make valid parameters together (a beta's mean and sd each within
+  // their priors, but sd^2 >= mean (1 - mean)); nothing when they do. The prior is truncated to
+  // the values that do: such a proposal is drawn again, like one outside the prior's support.
+  std::optional<std::string> inadmissible(const std::vector<double>& values) const;
+  // A draw from the priors, drawn again until admissible.
+  std::vector<double> draw_prior(RandomStream& stream) const;
 
   Parameters base_;              // with run.patients = calibration.patients, daily only when needed
   std::int64_t next_point_ = 0;  // evaluations so far: the next batch's first point
