@@ -62,7 +62,7 @@ namespace {
 // within Distribution::invalid_reason's limits (30 sd, shapes up to 1e9; tested over them).
 // Probing Boost's quantiles proved no more: its beta quantile gives up at 1e-12 for a few
 // common shapes (beta(0.5, 3)), which it refused. False: not shown; compute the quantiles.
-bool tails_within(const Distribution& d, double limit) {
+bool tails_within(const Distribution& d, double mean, double variance, double limit) {
   switch (d.kind()) {
     case DistributionKind::kBeta:
     case DistributionKind::kBetaMeanSd:
@@ -70,7 +70,7 @@ bool tails_within(const Distribution& d, double limit) {
     case DistributionKind::kTruncNormal:
       return std::max(std::abs(d.lower()), std::abs(d.upper())) <= limit;
     default:
-      return std::abs(d.mean()) + 1e6 * std::sqrt(d.variance()) <= limit;
+      return std::abs(mean) + 1e6 * std::sqrt(variance) <= limit;
   }
 }
 
@@ -80,15 +80,17 @@ std::optional<std::string> distribution_problem(const Distribution& d, const Bou
   if (std::string reason = d.invalid_reason(); !reason.empty()) {
     return kind_name(d.kind()).data() + std::string(" distribution: ") + reason;
   }
-  // What Boost cannot sample (a gamma whose shape or scale underflows to 0, a beta of huge
-  // parameters) and what the model cannot compute with: values beyond 1e15 in magnitude
-  // overflow the model's sums and products to inf or NaN (a lognormal pigment of median 1e308
-  // gave an infinite `retained`). The supports of gamma and lognormal keys are unbounded, so the
-  // bound is on the distribution's quantiles rather than in the key table's ranges.
+  // What the model cannot compute with: values beyond 1e15 in magnitude overflow the model's
+  // sums and products to inf or NaN (a lognormal pigment of median 1e308 gave an infinite
+  // `retained`). The supports of gamma and lognormal keys are unbounded, so the bound is on the
+  // distribution's tails rather than in the key table's ranges. What Boost cannot compute
+  // (a gamma whose shape underflows to 0, a beta of huge shapes) invalid_reason refuses above;
+  // anything else Boost throws on is caught below.
   constexpr double kTail = 1e-12;
   constexpr double kComputable = 1e15;
   try {
-    if (!tails_within(d, kComputable)) {
+    const double mean = d.mean(), variance = d.variance();
+    if (!tails_within(d, mean, variance, kComputable)) {
       for (const double p : {kTail, 0.5, 1 - kTail}) {
         const double x = d.quantile(p, 1 - p);
         if (!std::isfinite(x) || std::abs(x) > kComputable) {
@@ -99,7 +101,7 @@ std::optional<std::string> distribution_problem(const Distribution& d, const Bou
         }
       }
     }
-    if (!std::isfinite(d.mean()) || !std::isfinite(d.variance())) {
+    if (!std::isfinite(mean) || !std::isfinite(variance)) {
       return "a distribution whose mean or variance is not finite";
     }
   } catch (const std::exception& e) {
