@@ -69,8 +69,7 @@ std::vector<CalibrationTarget> read_calibration_targets(const toml::node& node,
                                                       "share", "mean_daily", "median_daily"};
   static const std::vector<std::string> fields = {"statistic", "outcome", "series", "day",   "q",
                                                   "equals",    "below",   "above",  "value", "sd"};
-  std::vector<std::string> outcome_names, series_names;
-  for (const OutcomeInfo& outcome : kOutcomes) outcome_names.emplace_back(outcome.name);
+  std::vector<std::string> series_names;
   for (std::string_view series : kDailyNames) series_names.emplace_back(series);
   std::vector<CalibrationTarget> result;
   for (const auto& [name, value] : *table) {
@@ -137,11 +136,10 @@ std::vector<CalibrationTarget> read_calibration_targets(const toml::node& node,
              "series and day belong to mean_daily and median_daily targets, not " +
                  target.statistic);
       }
-      if (std::find(outcome_names.begin(), outcome_names.end(), target.outcome) ==
-          outcome_names.end()) {
+      if (outcome_index(target.outcome) == kOutcomeCount) {
         fail(at, what,
              "unknown outcome " + in_quotes(target.outcome) +
-                 did_you_mean(target.outcome, outcome_names));
+                 did_you_mean(target.outcome, outcome_names()));
       }
     }
     if (const auto q = number_field("q")) {

@@ -6,8 +6,18 @@
 
 #include "smpsim/model/error.h"
 #include "smpsim/model/format.h"
+#include "smpsim/model/outcomes.h"
 
 namespace smpsim {
+
+const std::vector<std::string>& outcome_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> list;
+    for (const OutcomeInfo& outcome : kOutcomes) list.emplace_back(outcome.name);
+    return list;
+  }();
+  return names;
+}
 
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
   std::string text;

@@ -14,6 +14,9 @@ namespace smpsim {
 
 std::string join(const std::vector<std::string>& items, std::string_view separator);
 
+// Every outcome's name, in kOutcomes' order: the candidates of an unknown outcome's did_you_mean.
+const std::vector<std::string>& outcome_names();
+
 // Throws the InputError "WHERE: KEY: WHAT".
 [[noreturn]] void fail(const std::string& where, std::string_view key, const std::string& what);
 

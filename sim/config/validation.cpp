@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "checks.h"
 #include "smpsim/config/access.h"
 #include "smpsim/config/keys.h"
 #include "smpsim/config/suggest.h"
@@ -114,10 +115,8 @@ void validate_outcome_set(const std::vector<std::string>& list, std::string_view
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string& outcome = list[i];
     if (outcome_index(outcome) == kOutcomeCount) {
-      std::vector<std::string> names;
-      for (const OutcomeInfo& info : kOutcomes) names.emplace_back(info.name);
       throw InputError(std::string(key) + ": unknown outcome " + in_quotes(outcome) +
-                       did_you_mean(outcome, names));
+                       did_you_mean(outcome, outcome_names()));
     }
     if (std::find(list.begin(), list.begin() + i, outcome) != list.begin() + i) {
       throw InputError(std::string(key) + ": " + in_quotes(outcome) +
