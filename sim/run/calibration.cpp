@@ -233,11 +233,7 @@ Calibration::Calibration(const Parameters& base) : base_(base) {
 Parameters Calibration::point_of(const std::vector<double>& values, std::int64_t seed) const {
   Parameters p = base_;
   p.run.seed = seed;
-  std::vector<std::string> names;
-  for (const CalibratedParameter& calibrated : base_.calibration.parameters) {
-    names.push_back(calibrated.key);
-  }
-  std::vector<NumberKey> keys = number_keys(p, names);
+  std::vector<NumberKey> keys = number_keys(p, result_.parameters);  // the calibrated keys
   set_numbers(p, keys, values);
   return p;
 }
