@@ -1,7 +1,8 @@
-// One dot's life (sim/technician.cpp, sim/dot_kinetics.cpp), as Treatment::start_session in
-// sim/simulation.cpp draws it: open the dot's stream, place the puncture, draw its timeline and
-// its packets' fates into the patient's Scalp. One iteration is one session's dots into an
-// empty Scalp; items are dots, so items/s is dots per second.
+// A session's dots (sim/model/session_dots.cpp), as Treatment::start_session in
+// sim/model/simulation.cpp draws them: their streams' words a chunk of dots at a time, the
+// technician's punctures, their timelines and their packets' fates into the patient's Scalp. One
+// iteration is one session's dots into an empty Scalp; items are dots, so items/s is dots per
+// second.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -10,8 +11,7 @@
 #include "smpsim/config/config.h"
 #include "smpsim/model/dot_kinetics.h"
 #include "smpsim/model/patient.h"
-#include "smpsim/model/rng.h"
-#include "smpsim/model/technician.h"
+#include "smpsim/model/session_dots.h"
 
 namespace {
 
@@ -26,14 +26,11 @@ void BM_DrawSessionDots(benchmark::State& state) {
   const RegionPlan plan = technician.uniform_plan();
   const auto dots = p.technician.dots_per_session;
   const auto regions = static_cast<std::size_t>(p.technician.regions);
+  SessionDots session_dots(technician, kinetics, seed, patient.id);
 
   for (auto _ : state) {
     Scalp scalp(kinetics.packets_per_dot(), regions);
-    for (std::int64_t d = 0; d < dots; ++d) {
-      RandomStream stream(seed, patient.id, StreamPurpose::kDot, 0, static_cast<std::uint32_t>(d));
-      const Puncture puncture = technician.puncture(plan, d, SessionMove{}, 0.0, stream);
-      scalp.add(kinetics.draw(puncture, 0, stream, scalp.next_packets()));
-    }
+    session_dots.draw(plan, SessionMove{}, 0, 0.0, dots, scalp);
     benchmark::DoNotOptimize(scalp.dots.data());
     benchmark::ClobberMemory();
   }

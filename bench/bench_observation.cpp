@@ -21,6 +21,7 @@
 #include "smpsim/model/observation.h"
 #include "smpsim/model/patient.h"
 #include "smpsim/model/rng.h"
+#include "smpsim/model/session_dots.h"
 #include "smpsim/model/simulation.h"
 #include "smpsim/model/technician.h"
 
@@ -48,6 +49,7 @@ struct FinishedPatient {
     const PatientResult result = simulate_patient(p, patient);
     const DotKinetics kinetics(p, patient);
     const Technician technician(p);
+    SessionDots session_dots(technician, kinetics, seed, id);
     for (const SessionRecord& record : result.sessions) {
       const auto session = static_cast<std::uint32_t>(record.session - 1);
       const RegionPlan plan =
@@ -58,12 +60,8 @@ struct FinishedPatient {
                                               session_starts.back() + p.protocol.assess_day)
                                     .region_density);
       session_starts.push_back(record.day);
-      for (std::int64_t d = 0; d < p.technician.dots_per_session; ++d) {
-        RandomStream stream(seed, id, StreamPurpose::kDot, session, static_cast<std::uint32_t>(d));
-        const Puncture puncture = technician.puncture(plan, d, SessionMove{}, record.day, stream);
-        scalp.add(kinetics.draw(puncture, static_cast<std::uint16_t>(session), stream,
-                                scalp.next_packets()));
-      }
+      session_dots.draw(plan, SessionMove{}, session, record.day, p.technician.dots_per_session,
+                        scalp);
       observer.add_session(scalp, session_starts);
     }
   }

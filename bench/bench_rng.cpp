@@ -1,13 +1,16 @@
-// Random streams (sim/rng.cpp): the cost under every draw of the model. A dot opens its own
-// stream (keyed by seed, patient, purpose, session, dot), so opening one is on the hot path too.
+// Random streams (sim/model/rng.cpp) and the transforms of their words (vector_math.h): the cost
+// under every draw of the model. A dot's words come from its own stream (keyed by seed, patient,
+// purpose, session, dot), computed for a chunk of dots at a time.
 #include <benchmark/benchmark.h>
 
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
 
 #include <cstdint>
+#include <vector>
 
 #include "smpsim/model/rng.h"
+#include "smpsim/model/vector_math.h"
 
 namespace {
 
@@ -32,8 +35,8 @@ void BM_Uniform32(benchmark::State& state) {
 }
 BENCHMARK(BM_Uniform32);
 
-// One standard normal and one unit exponential, drawn the way DotKinetics::draw draws them
-// (Boost's ziggurat samplers on a RandomStream): the unit costs of bench_kernel's floor.
+// One standard normal and one unit exponential by Boost's ziggurat samplers on a RandomStream,
+// as the scratch episodes and the designs draw them (and a dot did before 2026-12-03).
 void BM_UnitNormal(benchmark::State& state) {
   RandomStream stream(kSeed, 0, StreamPurpose::kDot);
   boost::random::normal_distribution<double> unit_normal;
@@ -50,7 +53,74 @@ void BM_UnitExponential(benchmark::State& state) {
 }
 BENCHMARK(BM_UnitExponential);
 
-// Opening a dot's stream and taking its first uniform, as every puncture does.
+// The words of a chunk of 256 dots' streams, 40 words each (the default layout), as
+// DotWords::draw computes them: eight streams at a time in AVX2 lanes. Items are words.
+void BM_StreamColumns(benchmark::State& state) {
+  constexpr std::size_t kDots = 256, kBlocks = 10;
+  std::vector<std::uint32_t> words(4 * kBlocks * kDots);
+  std::uint32_t session = 0;
+  for (auto _ : state) {
+    smpsim::stream_columns(kSeed, 7, StreamPurpose::kDot, session++ % 4, 0, kDots, kBlocks,
+                           words.data(), kDots);
+    benchmark::DoNotOptimize(words.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(words.size()));
+}
+BENCHMARK(BM_StreamColumns);
+
+// The dots' variates from their words, as the draw's passes compute them across dots (single
+// precision, vector lanes; sim/model/dot_kinetics.cpp): a standard normal by AS 241 and a unit
+// exponential as -log u, over a row of 256 words. Items are variates: the unit costs of
+// bench_kernel's floor.
+constexpr std::size_t kRow = 256;
+
+__attribute__((target_clones("avx2", "default"))) void normal_row(const std::uint32_t* words,
+                                                                  float* out) {
+#pragma omp simd
+  for (std::size_t i = 0; i < kRow; ++i) out[i] = smpsim::normal_quantile_float(words[i]);
+}
+
+__attribute__((target_clones("avx2", "default"))) void exponential_row(const std::uint32_t* words,
+                                                                       float* out) {
+#pragma omp simd
+  for (std::size_t i = 0; i < kRow; ++i) {
+    out[i] = -smpsim::log_float(smpsim::unit_uniform_float(words[i]));
+  }
+}
+
+std::vector<std::uint32_t> row_of_words() {
+  std::vector<std::uint32_t> words(kRow);
+  RandomStream stream(kSeed, 0, StreamPurpose::kDot);
+  for (auto& w : words) w = stream();
+  return words;
+}
+
+void BM_VectorNormal(benchmark::State& state) {
+  const auto words = row_of_words();
+  std::vector<float> out(kRow);
+  for (auto _ : state) {
+    normal_row(words.data(), out.data());
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kRow));
+}
+BENCHMARK(BM_VectorNormal);
+
+void BM_VectorExponential(benchmark::State& state) {
+  const auto words = row_of_words();
+  std::vector<float> out(kRow);
+  for (auto _ : state) {
+    exponential_row(words.data(), out.data());
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kRow));
+}
+BENCHMARK(BM_VectorExponential);
+
+// Opening a dot's stream and taking its first uniform, as the scratch episodes' streams do.
 void BM_OpenStreamAndDraw(benchmark::State& state) {
   std::uint32_t dot = 0;
   for (auto _ : state) {

@@ -129,7 +129,8 @@ EOF
 }
 
 # The kernel against its floor (bench/bench_kernel.cpp): what a default patient costs against
-# what its work costs at the measured unit costs: every draw at the cost of one draw of its kind,
+# what its work costs at the measured unit costs: every random word at the cost of one in a
+# chunk's columns, every normal and exponential at the cost of one in the draw's vector passes,
 # every dot look at the cost of one vectorised exp, every output byte at the writer's speed.
 # Writes out/bench/kernel_floor.json and prints the counts, the floor and measured / floor.
 kernel_floor() {
@@ -153,10 +154,12 @@ kernel, counts = benchmarks("bench_kernel"), benchmarks("bench_kernel_counts")
 rng, observation = benchmarks("bench_rng"), benchmarks("bench_observation")
 writer = benchmarks("bench_writer")
 cost = {
-    # the cheaper uniform (one 32-bit word) for every uniform: a floor, not an estimate
-    "uniform_ns": ns_per_item(rng["BM_Uniform32"]),
-    "normal_ns": ns_per_item(rng["BM_UnitNormal"]),
-    "exponential_ns": ns_per_item(rng["BM_UnitExponential"]),
+    # every Philox word at the cost of one in a chunk's columns (eight streams in AVX2 lanes),
+    # every normal and exponential at the cost of one in the draw's vector passes (a uniform is
+    # its word): a floor, not an estimate
+    "word_ns": ns_per_item(rng["BM_StreamColumns"]),
+    "normal_ns": ns_per_item(rng["BM_VectorNormal"]),
+    "exponential_ns": ns_per_item(rng["BM_VectorExponential"]),
     "vector_exp_ns": ns_per_item(observation["BM_VectorExp"]),
     "writer_ns_per_byte": 1e9 / next(b["bytes_per_second"] for name, b in writer.items()
                                      if name.startswith("BM_WriteOutputFile")),
@@ -169,7 +172,7 @@ for name in sorted(kernel):
     if not name.startswith("BM_KernelPatient/") or name not in counts:
         continue
     c = counts[name]
-    draws_ns = (c["uniforms"] * cost["uniform_ns"] + c["normals"] * cost["normal_ns"]
+    draws_ns = (c["philox_words"] * cost["word_ns"] + c["normals"] * cost["normal_ns"]
                 + c["exponentials"] * cost["exponential_ns"])
     looks_ns = c["dot_looks"] * cost["vector_exp_ns"]
     writing_ns = c["output_bytes"] * cost["writer_ns_per_byte"]

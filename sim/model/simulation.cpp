@@ -15,6 +15,7 @@
 #include "smpsim/model/patient.h"
 #include "smpsim/model/rng.h"
 #include "smpsim/model/scratching.h"
+#include "smpsim/model/session_dots.h"
 #include "smpsim/model/technician.h"
 
 namespace smpsim {
@@ -45,6 +46,7 @@ class Treatment {
         observer_(parameters, patient),
         scalp_(static_cast<std::size_t>(parameters.kinetics.packets_per_dot),
                static_cast<std::size_t>(parameters.technician.regions)),
+        session_dots_(technician_, kinetics_, seed_, patient.id),
         log_(log) {
     result_.patient = patient;
     scalp_.reserve(most_dots(parameters));
@@ -88,7 +90,7 @@ class Treatment {
 
  private:
   // The technician places the session's dots; each dot's life is drawn whole from its own
-  // stream; the session's itch starts.
+  // stream's words, a chunk of dots at a time; the session's itch starts.
   void start_session(const Event& event) {
     const std::uint32_t session = event.session;
     session_starts_.push_back(event.time);
@@ -99,14 +101,7 @@ class Treatment {
     // told the technician (docs/model.md §3.1).
     if (session > 0) move_ = technician_.next_move(move_, last_findings_);
     const auto dots = parameters_.technician.dots_per_session;
-    for (std::int64_t d = 0; d < dots; ++d) {
-      RandomStream stream(seed_, patient_.id, StreamPurpose::kDot, session,
-                          static_cast<std::uint32_t>(d));
-      const Puncture puncture = technician_.puncture(plan, d, move_, event.time, stream);
-      const Dot dot = kinetics_.draw(puncture, static_cast<std::uint16_t>(session), stream,
-                                     scalp_.next_packets());
-      scalp_.add(dot);
-    }
+    session_dots_.draw(plan, move_, session, event.time, dots, scalp_);
     observer_.add_session(scalp_, session_starts_);
     result_.sessions.push_back({static_cast<std::int32_t>(session + 1), event.time,
                                 static_cast<std::int32_t>(dots), 0, 0, 0, move_.depth_shift_um,
@@ -237,6 +232,7 @@ class Treatment {
   Observer observer_;
 
   Scalp scalp_;
+  SessionDots session_dots_;
   EventQueue queue_;
   std::vector<double> session_starts_;
   std::vector<ScratchProcess> itch_processes_;

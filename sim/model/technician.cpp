@@ -6,6 +6,7 @@
 
 #include "smpsim/model/parameters.h"
 #include "smpsim/model/rng.h"
+#include "smpsim/model/vector_math.h"
 
 namespace smpsim {
 
@@ -119,19 +120,86 @@ RegionPlan Technician::plan(std::span<const double> region_density) const {
   return RegionPlan(std::move(weights), counted_dots_);
 }
 
-Puncture Technician::puncture(const RegionPlan& plan, std::int64_t dot, const SessionMove& move,
-                              double session_start, RandomStream& stream) const {
-  Puncture puncture;
-  puncture.region = plan.region_of(dot, stream.uniform());
-  puncture.time = session_start + session_days_ * stream.uniform();
-  // Normal, truncated at 10 um by rejection: exact, and since the target is at least 10 um at
-  // least half the draws are kept.
-  do {
-    // + 0 and x 1 leave version 1's numbers unchanged, bit for bit.
-    puncture.depth_um = needle_depth_um_.sample(stream) + move.depth_shift_um;
-  } while (puncture.depth_um < kShallowestDepthUm);
-  puncture.pigment = pigment_.sample(stream) * move.pigment_factor;
-  return puncture;
+namespace {
+
+// The technician's transforms of a chunk's words, across dots (see look_kernel.cpp for why
+// always inlined into clones). The depth is the normal N(mean, sd) truncated at 10 um, by
+// inversion: Φ^-1(Φ(a) + u (1 - Φ(a))), a = (10 - mean) / sd, exact, and since mean >= 10 the
+// probabilities stay above 2^-34. The pigment's standard normal is computed for every family;
+// pigments that are not normal or log-normal take their quantile afterwards.
+[[gnu::always_inline]] inline void puncture_loop(double session_start, double session_days,
+                                                 double depth_mean, double depth_sd,
+                                                 double below_floor, const DotWords& words,
+                                                 Punctures& out, double* pigment_normal) {
+  const std::uint32_t* time = words.row(dot_word::kTime);
+  const std::uint32_t* depth = words.row(dot_word::kDepth);
+  const std::uint32_t* pigment = words.row(dot_word::kPigment);
+  const double above_floor = 1 - below_floor;
+#pragma omp simd
+  for (std::size_t i = 0; i < DotWords::kChunk; ++i) {
+    out.time[i] = session_start + session_days * unit_uniform(time[i]);
+    const double p = below_floor + unit_uniform(depth[i]) * above_floor;
+    const double q = unit_complement(depth[i]) * above_floor;
+    const double z = normal_quantile(p, q);
+    out.depth_um[i] = std::max(depth_mean + depth_sd * z, kShallowestDepthUm);
+    pigment_normal[i] = normal_quantile(unit_uniform(pigment[i]), unit_complement(pigment[i]));
+  }
+}
+
+__attribute__((target_clones("avx2", "default"))) void puncture_columns(
+    double session_start, double session_days, double depth_mean, double depth_sd,
+    double below_floor, const DotWords& words, Punctures& out, double* pigment_normal) {
+  puncture_loop(session_start, session_days, depth_mean, depth_sd, below_floor, words, out,
+                pigment_normal);
+}
+
+}  // namespace
+
+void Technician::punctures(const RegionPlan& plan, const SessionMove& move, double session_start,
+                           const DotWords& words, Punctures& out) const {
+  // + 0 and x 1 leave a fixed plan's numbers unchanged, bit for bit.
+  const double mean = needle_depth_um_.field(0) + move.depth_shift_um;
+  const double sd =
+      needle_depth_um_.kind() == DistributionKind::kNormal ? needle_depth_um_.field(1) : 0.0;
+  const double below_floor = sd > 0 ? standard_normal_cdf((kShallowestDepthUm - mean) / sd) : 0.0;
+  double pigment_normal[DotWords::kChunk];
+  puncture_columns(session_start, session_days_, mean, sd, below_floor, words, out, pigment_normal);
+  out.size = words.size();
+  const std::uint32_t* region = words.row(dot_word::kRegion);
+  const std::uint32_t* pigment = words.row(dot_word::kPigment);
+  const DistributionKind kind = pigment_.kind();
+  for (std::size_t i = 0; i < out.size; ++i) {
+    out.region[i] =
+        plan.region_of(words.first() + static_cast<std::int64_t>(i), unit_uniform(region[i]));
+    const double z = pigment_normal[i];
+    double deposit = 0;  // every kind sets it below
+    switch (kind) {
+      case DistributionKind::kConstant:
+        deposit = pigment_.field(0);
+        break;
+      case DistributionKind::kNormal:
+        deposit = pigment_.field(0) + pigment_.field(1) * z;
+        break;
+      case DistributionKind::kLogNormal:
+        deposit = pigment_.field(0) * exp_double(pigment_.field(1) * z);
+        break;
+      case DistributionKind::kUniform:
+      case DistributionKind::kTruncNormal:
+        deposit = pigment_.quantile(unit_uniform(pigment[i]), unit_complement(pigment[i]));
+        break;
+      case DistributionKind::kGamma:
+      case DistributionKind::kBeta:
+      case DistributionKind::kBetaMeanSd: {
+        // No closed-form quantile (Boost's costs microseconds): Boost's sampler, from a stream
+        // of the dot's own.
+        RandomStream stream(words.seed(), words.patient_id(), StreamPurpose::kPigment,
+                            words.session(), words.first() + static_cast<std::uint32_t>(i));
+        deposit = pigment_.sample(stream);
+        break;
+      }
+    }
+    out.pigment[i] = deposit * move.pigment_factor;
+  }
 }
 
 }  // namespace smpsim

@@ -12,7 +12,7 @@ namespace smpsim {
 
 struct Parameters;
 struct Patient;
-class RandomStream;
+struct Scalp;
 
 // Where a dot's pigment landed relative to the patient's layers (docs/model.md §4).
 enum class DotLayer : std::uint8_t {
@@ -38,12 +38,73 @@ struct Packet {
   PacketFate fate;
 };
 
-// The technician's side of a dot: where, when, how deep, how much pigment.
-struct Puncture {
-  std::uint32_t region;
-  double time;
-  double depth_um;
-  double pigment;
+// A dot's random numbers (docs/model.md §7): the first words of its own stream (purpose kDot,
+// the session, substream = its index in the session), one word per quantity at a fixed place.
+// So a quantity's draw never shifts when another one's distribution changes (sweep points share
+// their random numbers quantity by quantity, T8), and a session's dots are drawn together, each
+// quantity across dots in vector lanes.
+namespace dot_word {
+inline constexpr std::size_t kRegion = 0;   // the technician's: region (when drawn)
+inline constexpr std::size_t kTime = 1;     // time within the session
+inline constexpr std::size_t kDepth = 2;    // needle depth (truncated normal, by inversion)
+inline constexpr std::size_t kPigment = 3;  // pigment (by its quantile)
+inline constexpr std::size_t kClot = 4;     // the timeline's five normals, in consecutive rows
+inline constexpr std::size_t kScabForm = 5;
+inline constexpr std::size_t kClosure = 6;
+inline constexpr std::size_t kShed = 7;
+inline constexpr std::size_t kCap = 8;
+inline constexpr std::size_t kNormals = 5;
+inline constexpr std::size_t kScabs = 9;          // whether a scab forms
+inline constexpr std::size_t kInflammation = 10;  // three: the stages' exponentials
+inline constexpr std::size_t kStages = 3;
+inline constexpr std::size_t kPackets = 13;   // then packets_per_dot rows of each kind:
+inline constexpr std::size_t kPlacement = 0;  // track or the dot's depth, and depth on the track
+inline constexpr std::size_t kClock = 1;      // turnover, or the encapsulation race's clock
+inline constexpr std::size_t kFate = 2;       // scab carry, or which clock won, and the release
+// Row of packet j's word of `kind`.
+inline constexpr std::size_t packet(std::size_t kind, std::size_t j, std::size_t packets_per_dot) {
+  return kPackets + kind * packets_per_dot + j;
+}
+inline constexpr std::size_t count(std::size_t packets_per_dot) {
+  return kPackets + 3 * packets_per_dot;
+}
+}  // namespace dot_word
+
+// The words of up to kChunk consecutive dots of one session, as columns: row k holds word k of
+// each dot's stream, so a loop over a row runs across dots.
+class DotWords {
+ public:
+  static constexpr std::size_t kChunk = 256;
+
+  explicit DotWords(std::size_t packets_per_dot);
+
+  // The words of the session's dots [first, first + dots), dots <= kChunk.
+  void draw(std::uint64_t seed, std::uint64_t patient_id, std::uint32_t session,
+            std::uint32_t first, std::size_t dots);
+  std::uint32_t first() const { return first_; }
+  std::size_t size() const { return dots_; }
+  const std::uint32_t* row(std::size_t k) const { return words_.data() + k * kChunk; }
+  // Whose words they are: for the draws a fixed layout cannot hold (a gamma or beta pigment).
+  std::uint64_t seed() const { return seed_; }
+  std::uint64_t patient_id() const { return patient_id_; }
+  std::uint32_t session() const { return session_; }
+
+ private:
+  std::size_t blocks_;  // Philox blocks a dot: four words each
+  std::uint64_t seed_ = 0, patient_id_ = 0;
+  std::uint32_t session_ = 0;
+  std::uint32_t first_ = 0;
+  std::size_t dots_ = 0;
+  std::vector<std::uint32_t> words_;
+};
+
+// The technician's side of a chunk of dots, as columns: where, when, how deep, how much pigment.
+struct Punctures {
+  std::size_t size = 0;
+  std::uint32_t region[DotWords::kChunk];
+  double time[DotWords::kChunk];
+  double depth_um[DotWords::kChunk];
+  double pigment[DotWords::kChunk];
 };
 
 // One dot and its timeline, in days since the start of the first session. Times a scratch can
@@ -74,10 +135,11 @@ class DotKinetics {
  public:
   DotKinetics(const Parameters& parameters, const Patient& patient);
 
-  // Draws the dot's life after `puncture`: clot, scab, closure, inflammation, its collagen cap
-  // and the fate of each of its packets (written to `packets`, packets_per_dot of them).
-  Dot draw(const Puncture& puncture, std::uint16_t session, RandomStream& stream,
-           std::span<Packet> packets) const;
+  // Draws the lives of a chunk of a session's dots after their punctures (from the same words):
+  // clot, scab, closure, inflammation, the collagen cap and the fate of each packet. Appends
+  // the dots and their packets to `scalp`.
+  void draw(const Punctures& punctures, std::uint16_t session, const DotWords& words,
+            Scalp& scalp) const;
 
   // Depth factor f = clamp((z - E) / (P / 2), 0.25, 4): deeper pigment is encapsulated more
   // readily and cleared less.
@@ -136,12 +198,13 @@ struct Scalp {
     dots.reserve(dots_expected);
     packets.reserve(dots_expected * packets_per_dot);
   }
-  // Room for the next dot's packets, to draw into before add().
+  // Room for the next dot's packets, to write into before add() (a dot built by hand).
   std::span<Packet> next_packets() {
     SMPSIM_COUNT_REGROWTH(packets, (dots.size() + 1) * packets_per_dot);
     packets.resize((dots.size() + 1) * packets_per_dot);
     return packets_of(dots.size());
   }
+  // Adds a dot whose packets are already in `packets`.
   void add(const Dot& dot) {
     SMPSIM_COUNT_REGROWTH(region_dots[dot.region], region_dots[dot.region].size() + 1);
     SMPSIM_COUNT_REGROWTH(dots, dots.size() + 1);

@@ -49,46 +49,19 @@ struct PresentPigment {
 // A dot's packets as the look table keeps them: sorted by exit, each with the look of the
 // packets from it on (`remaining`: the look still in the skin until its exit). Sorted once,
 // when the dot is read in, so reading the present pigment at t is a count of the exits by t and
-// one load, not a sum over the packets at every exit.
+// one load, not a sum over the packets at every exit. The draw leaves a dot's packets in exit
+// order (dot_kinetics.cpp), so the insertion moves nothing but for the dots a scratch tore.
 inline void sort_packets(std::span<const Packet> packets, double* exits, double* remaining) {
   const std::size_t n = packets.size();
-  if (n == 8) {
-    // The default: a sorting network of 19 compare-exchanges (Knuth, TAOCP 5.3.4) on values in
-    // registers, branch-free: exits are random, and an insertion sort's branches mispredict.
-    double e[8], l[8];
-    for (std::size_t p = 0; p < 8; ++p) {
-      e[p] = packets[p].exit;
-      l[p] = packets[p].look;
+  for (std::size_t p = 0; p < n; ++p) {
+    // Insertion by exit: ties keep the dot's packet order.
+    std::size_t q = p;
+    for (; q > 0 && exits[q - 1] > packets[p].exit; --q) {
+      exits[q] = exits[q - 1];
+      remaining[q] = remaining[q - 1];
     }
-    auto exchange = [&](int a, int b) {
-      const bool swap = e[b] < e[a];
-      const double ea = e[a], eb = e[b], la = l[a], lb = l[b];
-      e[a] = swap ? eb : ea;
-      e[b] = swap ? ea : eb;
-      l[a] = swap ? lb : la;
-      l[b] = swap ? la : lb;
-    };
-    exchange(0, 2), exchange(1, 3), exchange(4, 6), exchange(5, 7);
-    exchange(0, 4), exchange(1, 5), exchange(2, 6), exchange(3, 7);
-    exchange(0, 1), exchange(2, 3), exchange(4, 5), exchange(6, 7);
-    exchange(2, 4), exchange(3, 5);
-    exchange(1, 4), exchange(3, 6);
-    exchange(1, 2), exchange(3, 4), exchange(5, 6);
-    for (std::size_t p = 0; p < 8; ++p) {
-      exits[p] = e[p];
-      remaining[p] = l[p];
-    }
-  } else {
-    for (std::size_t p = 0; p < n; ++p) {
-      // Insertion by exit: a handful of packets, and ties keep the dot's packet order.
-      std::size_t q = p;
-      for (; q > 0 && exits[q - 1] > packets[p].exit; --q) {
-        exits[q] = exits[q - 1];
-        remaining[q] = remaining[q - 1];
-      }
-      exits[q] = packets[p].exit;
-      remaining[q] = packets[p].look;
-    }
+    exits[q] = packets[p].exit;
+    remaining[q] = packets[p].look;
   }
   for (std::size_t p = n; p > 1; --p) remaining[p - 2] += remaining[p - 1];
 }

@@ -16,10 +16,12 @@ namespace smpsim {
 enum class StreamPurpose : std::uint32_t {
   kAttributes = 1,    // the patient's attributes (Gaussian copula)
   kPriorDensity = 2,  // touch-up: the faded earlier treatment, per region
-  kDot = 3,           // one dot's life: placement, depth, pigment, timeline, packets
+  kDot = 3,           // one dot's life, a word per quantity: placement, depth, pigment, timeline,
+                      // packets (dot_word in dot_kinetics.h)
   kScratch = 4,       // one session's scratch episodes and what they tear off
   kDesign = 5,        // a sweep's design and the bootstrap of its indices (patient id 0)
   kProposal = 6,      // a calibration's proposal (patient id: proposal index, session: generation)
+  kPigment = 7,       // a dot's gamma or beta pigment, by Boost's sampler (substream: the dot)
 };
 
 using PhiloxCounter = r123::Philox4x32::ctr_type;
@@ -31,6 +33,15 @@ using PhiloxKey = r123::Philox4x32::key_type;
 // the last block's. Eight blocks at a time in AVX2 lanes where the processor has it (a quarter
 // of the scalar cost per block); the same words either way.
 void philox_words(PhiloxCounter& counter, PhiloxKey key, std::uint32_t* words, std::size_t blocks);
+
+// The first `blocks` blocks of the streams (seed, patient_id, purpose, session, substream) for
+// `streams` consecutive substreams from first_substream, as columns: the k-th word
+// RandomStream would return for substream first_substream + i at words[k * stride + i]. Eight
+// streams at a time in AVX2 lanes where the processor has it; the same words either way. Each
+// stream's words stay its own, so a dot's draws do not depend on how many dots are drawn with it.
+void stream_columns(std::uint64_t seed, std::uint64_t patient_id, StreamPurpose purpose,
+                    std::uint32_t session, std::uint32_t first_substream, std::size_t streams,
+                    std::size_t blocks, std::uint32_t* words, std::size_t stride);
 
 // A Philox4x32-10 counter-based stream: the 64-bit seed is the key; the counter holds the draw
 // index (word 0), the substream (word 1), the patient id (word 2) and the purpose and session

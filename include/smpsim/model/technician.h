@@ -10,7 +10,6 @@
 namespace smpsim {
 
 struct Parameters;
-class RandomStream;
 
 // How a session's dots are spread over the scalp's regions, in proportion to a weight per region
 // (all zero: uniformly). Version 1 draws each dot's region from the weights; version 2 counts the
@@ -71,9 +70,9 @@ class Technician {
   SessionMove next_move(const SessionMove& last, const SessionFindings& found) const;
 
   // The region, puncture time within the session, depth (normal, truncated at 10 um) and
-  // pigment of the session's dot `dot`; the first draws of the dot's own random stream.
-  Puncture puncture(const RegionPlan& plan, std::int64_t dot, const SessionMove& move,
-                    double session_start, RandomStream& stream) const;
+  // pigment of a chunk of the session's dots, from their words (dot_word::kRegion to kPigment).
+  void punctures(const RegionPlan& plan, const SessionMove& move, double session_start,
+                 const DotWords& words, Punctures& out) const;
 
  private:
   std::uint32_t regions_;

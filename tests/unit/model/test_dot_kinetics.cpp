@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -8,12 +9,13 @@
 #include "smpsim/model/outcomes.h"
 #include "smpsim/model/patient.h"
 #include "smpsim/model/rng.h"
+#include "smpsim/model/vector_math.h"
 
 using namespace smpsim;
 
 namespace {
 
-constexpr int kDots = 40000;
+constexpr std::size_t kDots = 40000;
 
 Patient reference_patient() {
   Patient patient;
@@ -26,17 +28,29 @@ struct DrawnDots {
   std::vector<Packet> packets;
 };
 
+// Punctures at one depth, at time 0 (pigment 1, region 0), for dots drawn in chunks.
+Punctures punctures_at(double depth_um, std::size_t dots) {
+  Punctures punctures;
+  punctures.size = dots;
+  for (std::size_t i = 0; i < DotWords::kChunk; ++i) {
+    punctures.region[i] = 0;
+    punctures.time[i] = 0;
+    punctures.depth_um[i] = depth_um;
+    punctures.pigment[i] = 1;
+  }
+  return punctures;
+}
+
 DrawnDots draw_dots(const Parameters& p, const Patient& patient, double depth_um) {
   const DotKinetics kinetics(p, patient);
-  DrawnDots out;
-  const auto k = kinetics.packets_per_dot();
-  out.packets.resize(kDots * k);
-  for (int d = 0; d < kDots; ++d) {
-    RandomStream stream(99, 1, StreamPurpose::kDot, 0, d);
-    out.dots.push_back(
-        kinetics.draw({0, 0.0, depth_um, 1.0}, 0, stream, {out.packets.data() + d * k, k}));
+  Scalp scalp(kinetics.packets_per_dot(), 1);
+  DotWords words(kinetics.packets_per_dot());
+  for (std::size_t first = 0; first < kDots; first += DotWords::kChunk) {
+    const std::size_t chunk = std::min(kDots - first, DotWords::kChunk);
+    words.draw(99, 1, 0, static_cast<std::uint32_t>(first), chunk);
+    kinetics.draw(punctures_at(depth_um, chunk), 0, words, scalp);
   }
-  return out;
+  return {std::move(scalp.dots), std::move(scalp.packets)};
 }
 
 // Checks an observed share against its expected probability within 4 standard errors.
@@ -142,7 +156,7 @@ TEST_CASE("the timeline has the medians and means of docs/model.md section 4", "
       shed_below += dot.scab_off - dot.puncture < p.kinetics.scab_shed_days / healing;
     }
   }
-  const double n = kDots;
+  const double n = static_cast<double>(kDots);
   check_share(scabbed, n, p.kinetics.scab_probability);
   check_share(closure_below, n, 0.5);
   check_share(clot_below, n, 0.5);
@@ -181,14 +195,109 @@ TEST_CASE("dots are classified by depth against the patient's layers", "[dot_kin
   CHECK(kinetics.layer_of(320) == DotLayer::kDeep);
 }
 
-TEST_CASE("a dot is drawn from its own stream alone", "[dot_kinetics]") {
+TEST_CASE("a dot is drawn from its own stream alone, whatever chunk it is drawn in",
+          "[dot_kinetics]") {
   const Parameters p = default_parameters();
   const DotKinetics kinetics(p, reference_patient());
-  std::vector<Packet> a(8), b(8);
-  RandomStream s1(5, 2, StreamPurpose::kDot, 1, 17), s2(5, 2, StreamPurpose::kDot, 1, 17);
-  const Dot x = kinetics.draw({3, 10.0, 210, 1.1}, 1, s1, a);
-  const Dot y = kinetics.draw({3, 10.0, 210, 1.1}, 1, s2, b);
+  const std::size_t k = kinetics.packets_per_dot();
+  // Dot 17 of session 1: in a chunk of 256 from dot 0, and alone.
+  DotWords chunk(k), alone(k);
+  chunk.draw(5, 2, 1, 0, DotWords::kChunk);
+  alone.draw(5, 2, 1, 17, 1);
+  Scalp a(k, 1), b(k, 1);
+  kinetics.draw(punctures_at(210, DotWords::kChunk), 1, chunk, a);
+  kinetics.draw(punctures_at(210, 1), 1, alone, b);
+  REQUIRE(a.dots.size() == DotWords::kChunk);
+  REQUIRE(b.dots.size() == 1);
+  const Dot& x = a.dots[17];
+  const Dot& y = b.dots[0];
+  CHECK(x.clot == y.clot);
   CHECK(x.closure == y.closure);
   CHECK(x.scab_off == y.scab_off);
-  for (int i = 0; i < 8; ++i) CHECK(a[i].exit == b[i].exit);
+  CHECK(x.inflammation_end == y.inflammation_end);
+  CHECK(x.cap_um == y.cap_um);
+  CHECK(x.fresh_look == y.fresh_look);
+  for (std::size_t j = 0; j < k; ++j) {
+    CHECK(a.packets_of(17)[j].exit == b.packets_of(0)[j].exit);
+    CHECK(a.packets_of(17)[j].depth_um == b.packets_of(0)[j].depth_um);
+    CHECK(a.packets_of(17)[j].fate == b.packets_of(0)[j].fate);
+  }
+  // Its words are the first of its own stream, as RandomStream returns them.
+  RandomStream stream(5, 2, StreamPurpose::kDot, 1, 17);
+  for (std::size_t w = 0; w < dot_word::count(k); ++w) {
+    const std::uint32_t word = stream();
+    CHECK(chunk.row(w)[17] == word);
+    CHECK(alone.row(w)[0] == word);
+  }
+}
+
+TEST_CASE("a packet's fate follows its own words: the track's depth, the clock, the fate",
+          "[dot_kinetics]") {
+  // The conditional uniforms reused (docs/model.md §7): a track packet's depth is uniform over
+  // the epidermis, an encapsulated packet's release exponential, both independent of the
+  // decision that chose them.
+  const Parameters p = default_parameters();
+  const Patient patient = reference_patient();
+  const DrawnDots drawn = draw_dots(p, patient, 200);
+  RunningMoments track_depth;
+  for (const Packet& packet : drawn.packets) {
+    if (packet.depth_um < patient.epidermis_um()) track_depth.add(packet.depth_um);
+  }
+  CHECK(std::abs(track_depth.mean() - patient.epidermis_um() / 2) <=
+        4 * track_depth.standard_error());
+  // Uniform on [0, E]: variance E^2 / 12; the sample variance's relative standard error is
+  // sqrt((mu_4 / sigma^4 - 1) / n) = sqrt(0.8 / n) for a uniform.
+  const double n = static_cast<double>(track_depth.count());
+  CHECK(
+      track_depth.variance() ==
+      Approx(patient.epidermis_um() * patient.epidermis_um() / 12).epsilon(4 * std::sqrt(0.8 / n)));
+}
+
+TEST_CASE("a dot's variates are the transforms of its own words, bit for bit", "[dot_kinetics]") {
+  // docs/model.md §7: one word per quantity at a fixed place; the vector passes give the bits of
+  // the same transforms evaluated here one dot at a time.
+  const Parameters p = default_parameters();
+  const Patient patient = reference_patient();
+  const DotKinetics kinetics(p, patient);
+  const std::size_t k = kinetics.packets_per_dot();
+  DotWords words(k);
+  words.draw(11, 3, 0, 0, DotWords::kChunk);
+  Scalp scalp(k, 1);
+  kinetics.draw(punctures_at(200, DotWords::kChunk), 0, words, scalp);
+  const auto f = [](double x) { return static_cast<float>(x); };
+  const double cap_scale = p.optics.cap_um * patient.fibroblast();
+  for (std::size_t i = 0; i < DotWords::kChunk; ++i) {
+    const Dot& dot = scalp.dots[i];
+    const float z_cap = normal_quantile_float(words.row(dot_word::kCap)[i]);
+    REQUIRE(dot.cap_um ==
+            cap_scale * static_cast<double>(exp_float(0.0f + f(p.optics.cap_sigma) * z_cap)));
+    const float z_clot = normal_quantile_float(words.row(dot_word::kClot)[i]);
+    REQUIRE(dot.clot ==
+            0.0 + static_cast<double>(exp_float(f(std::log(4.0 / 1440)) + f(0.5) * z_clot)));
+    const bool scabs = unit_uniform(words.row(dot_word::kScabs)[i]) < p.kinetics.scab_probability;
+    REQUIRE(dot.has_scab() == scabs);
+  }
+}
+
+TEST_CASE("a dot's eight packets are kept in exit order", "[dot_kinetics]") {
+  Parameters p = default_parameters();
+  for (const std::int64_t packets : {8, 5}) {
+    p.kinetics.packets_per_dot = packets;
+    const DrawnDots drawn = draw_dots(p, reference_patient(), 200);
+    const auto k = static_cast<std::size_t>(packets);
+    std::size_t unordered = 0;
+    for (std::size_t d = 0; d < drawn.dots.size(); ++d) {
+      for (std::size_t j = 1; j < k; ++j) {
+        unordered += drawn.packets[d * k + j].exit < drawn.packets[d * k + j - 1].exit;
+      }
+    }
+    INFO(packets << " packets a dot");
+    // Eight (the default) are sorted by the draw's network; other counts are left as drawn,
+    // for the look table to sort.
+    if (packets == 8) {
+      CHECK(unordered == 0);
+    } else {
+      CHECK(unordered > 0);
+    }
+  }
 }

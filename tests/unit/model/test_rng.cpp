@@ -83,3 +83,15 @@ TEST_CASE("uniforms lie strictly inside the unit interval with mean one half", "
 TEST_CASE("patient ids beyond the counter word are refused", "[rng]") {
   CHECK_THROWS(RandomStream(1, 1ull << 32, StreamPurpose::kDot));
 }
+
+TEST_CASE("stream columns hold each stream's own words, in AVX2 lanes or not", "[rng]") {
+  // 19 substreams from 1,000: two passes of eight lanes and a scalar remainder of three.
+  constexpr std::size_t kStreams = 19, kBlocks = 5, kStride = 32;
+  std::vector<std::uint32_t> words(4 * kBlocks * kStride, 0);
+  stream_columns(77, 12, StreamPurpose::kDot, 3, 1000, kStreams, kBlocks, words.data(), kStride);
+  for (std::size_t i = 0; i < kStreams; ++i) {
+    RandomStream stream(77, 12, StreamPurpose::kDot, 3, static_cast<std::uint32_t>(1000 + i));
+    for (std::size_t k = 0; k < 4 * kBlocks; ++k) REQUIRE(words[k * kStride + i] == stream());
+  }
+  CHECK(words[kStreams] == 0);  // nothing written past the streams asked for
+}

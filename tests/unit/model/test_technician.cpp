@@ -51,16 +51,22 @@ TEST_CASE("punctures fall within the session at truncated-normal depths", "[tech
   const RegionPlan plan = technician.uniform_plan();
   RunningMoments depth;
   std::vector<int> per_region(16, 0);
-  constexpr int kDots = 50000;
-  for (int d = 0; d < kDots; ++d) {
-    RandomStream stream(2, 0, StreamPurpose::kDot, 0, d);
-    const Puncture puncture = technician.puncture(plan, d, SessionMove{}, 20.0, stream);
-    REQUIRE(puncture.time >= 20.0);
-    REQUIRE(puncture.time <= 20.0 + p.technician.session_hours / 24);
-    REQUIRE(puncture.depth_um >= 10);
-    REQUIRE(puncture.pigment > 0);
-    depth.add(puncture.depth_um);
-    ++per_region[puncture.region];
+  constexpr std::size_t kDots = 50000;
+  DotWords words(static_cast<std::size_t>(p.kinetics.packets_per_dot));
+  Punctures punctures;
+  for (std::size_t first = 0; first < kDots; first += DotWords::kChunk) {
+    words.draw(2, 0, 0, static_cast<std::uint32_t>(first),
+               std::min(kDots - first, DotWords::kChunk));
+    technician.punctures(plan, SessionMove{}, 20.0, words, punctures);
+    REQUIRE(punctures.size == words.size());
+    for (std::size_t i = 0; i < punctures.size; ++i) {
+      REQUIRE(punctures.time[i] >= 20.0);
+      REQUIRE(punctures.time[i] <= 20.0 + p.technician.session_hours / 24);
+      REQUIRE(punctures.depth_um[i] >= 10);
+      REQUIRE(punctures.pigment[i] > 0);
+      depth.add(punctures.depth_um[i]);
+      ++per_region[punctures.region[i]];
+    }
   }
   const Distribution truncated = Distribution::trunc_normal(40, 60, 10, kNever);
   CHECK(std::abs(depth.mean() - truncated.mean()) <= 4 * depth.standard_error());
@@ -174,10 +180,14 @@ TEST_CASE("a move shifts the needle's depth and scales the pigment on the same r
   p.technician.depth_sd_um = 0;
   const Technician technician(p);
   const RegionPlan plan = technician.uniform_plan();
-  RandomStream a(3, 0, StreamPurpose::kDot, 0, 7), b(3, 0, StreamPurpose::kDot, 0, 7);
-  const Puncture plain = technician.puncture(plan, 7, SessionMove{}, 0.0, a);
-  const Puncture moved = technician.puncture(plan, 7, SessionMove{-50, 1.5}, 0.0, b);
-  CHECK(moved.region == plain.region);
-  CHECK(moved.depth_um == plain.depth_um - 50);
-  CHECK(moved.pigment == Approx(plain.pigment * 1.5));
+  DotWords words(static_cast<std::size_t>(p.kinetics.packets_per_dot));
+  words.draw(3, 0, 0, 0, 16);
+  Punctures plain, moved;
+  technician.punctures(plan, SessionMove{}, 0.0, words, plain);
+  technician.punctures(plan, SessionMove{-50, 1.5}, 0.0, words, moved);
+  for (std::size_t i = 0; i < 16; ++i) {
+    CHECK(moved.region[i] == plain.region[i]);
+    CHECK(moved.depth_um[i] == plain.depth_um[i] - 50);
+    CHECK(moved.pigment[i] == Approx(plain.pigment[i] * 1.5));
+  }
 }
