@@ -307,9 +307,9 @@ void DotKinetics::draw(const Punctures& punctures, std::uint16_t session, const 
   dot_columns(rates, punctures, words, c);
 
   const std::size_t n = punctures.size;
-  const std::size_t first_packet = scalp.packets.size();
-  SMPSIM_COUNT_REGROWTH(scalp.packets, first_packet + n * packets_per_dot_);
-  scalp.packets.resize(first_packet + n * packets_per_dot_);
+  // Appended, not resized and overwritten: a resize would write every packet twice. The scalp
+  // holds room for its dots from the start (Scalp::reserve).
+  SMPSIM_COUNT_REGROWTH(scalp.packets, scalp.packets.size() + n * packets_per_dot_);
   SMPSIM_COUNT(dots, n);
   SMPSIM_COUNT(packets, n * packets_per_dot_);
   SMPSIM_COUNT(normals, (dot_word::kNormals + 2) * n);
@@ -331,14 +331,13 @@ void DotKinetics::draw(const Punctures& punctures, std::uint16_t session, const 
     dot.session = session;
     dot.layer = layer_of(dot.depth_um);
     dot.scab_torn = false;
-    Packet* packets = scalp.packets.data() + first_packet + i * packets_per_dot_;
     const bool ordered = packets_per_dot_ == kNetworkPackets;
     for (std::size_t j = 0; j < packets_per_dot_; ++j) {
       const std::size_t from =
           ordered ? static_cast<std::size_t>(c.order[j * DotWords::kChunk + i]) : j;
       const std::size_t at = from * DotWords::kChunk + i;
-      packets[j] = {c.packet_depth[at], c.packet_look[at], c.packet_settled[at], c.packet_exit[at],
-                    static_cast<PacketFate>(c.packet_fate[at])};
+      scalp.packets.push_back({c.packet_depth[at], c.packet_look[at], c.packet_settled[at],
+                               c.packet_exit[at], static_cast<PacketFate>(c.packet_fate[at])});
     }
     scalp.add(dot);
   }
