@@ -33,15 +33,6 @@ std::size_t first_day_at(double t) {
   return static_cast<double>(day) + 0.5 < t ? day + 1 : day;
 }
 
-// The session whose dots define redness, scabs and open at t: the latest one started by t.
-std::size_t latest_session(std::span<const double> session_starts, double t) {
-  std::size_t latest = 0;
-  for (std::size_t j = 0; j < session_starts.size(); ++j) {
-    if (session_starts[j] <= t) latest = j;
-  }
-  return latest;
-}
-
 // Counts among the latest session's punctured dots: inflamed, under a scab, not closed.
 struct WoundCounts {
   std::int64_t punctured = 0;
@@ -54,23 +45,46 @@ struct WoundCounts {
   }
 };
 
-WoundCounts wound_counts(const Scalp& scalp, std::span<const double> session_starts, double t) {
-  const std::size_t session = latest_session(session_starts, t);
-  // The dots are in session order (each session adds its own): only the latest session's are
-  // read.
-  const auto first = std::partition_point(scalp.dots.begin(), scalp.dots.end(),
-                                          [&](const Dot& dot) { return dot.session < session; });
-  const auto last = std::partition_point(first, scalp.dots.end(),
-                                         [&](const Dot& dot) { return dot.session == session; });
-  WoundCounts counts;
-  for (const Dot& dot : std::span(first, last)) {
-    if (dot.puncture > t) continue;
-    ++counts.punctured;
-    counts.inflamed += t < dot.inflammation_end;
-    counts.scabbed += dot.scab_present(t);
-    counts.open += t < dot.closure;
+// The wound counts at t_k = k + 0.5 for each day k < days: among the punctured dots of the
+// latest session started by t_k, those inflamed, under a scab and not closed. Each dot counts
+// over the days its session is the latest, by difference arrays: one pass over the dots and
+// one over the days, not one over the dots every day.
+std::vector<WoundCounts> wound_series(const Scalp& scalp, std::span<const double> session_starts,
+                                      std::size_t days) {
+  std::vector<std::int64_t> punctured(days + 1, 0), inflamed(days + 1, 0), scabbed(days + 1, 0),
+      open(days + 1, 0);
+  // The first day at or after t, no later than `end` (kNever and far times end there).
+  const auto day_at = [&](double t, std::size_t end) {
+    return t > static_cast<double>(end) ? end : std::min(first_day_at(t), end);
+  };
+  const auto count_over = [&](std::vector<std::int64_t>& counts, double from, double until,
+                              std::size_t window_end) {
+    const std::size_t begin = day_at(from, window_end);
+    const std::size_t end = day_at(until, window_end);
+    if (begin < end) {
+      ++counts[begin];
+      --counts[end];
+    }
+  };
+  for (const Dot& dot : scalp.dots) {
+    const std::size_t session = dot.session;
+    const std::size_t window_end =
+        session + 1 < session_starts.size() ? day_at(session_starts[session + 1], days) : days;
+    count_over(punctured, dot.puncture, kNever, window_end);
+    count_over(inflamed, dot.puncture, dot.inflammation_end, window_end);
+    count_over(open, dot.puncture, dot.closure, window_end);
+    if (dot.has_scab()) count_over(scabbed, dot.scab_form, dot.scab_off, window_end);
   }
-  return counts;
+  std::vector<WoundCounts> series(days);
+  WoundCounts running;
+  for (std::size_t k = 0; k < days; ++k) {
+    running.punctured += punctured[k];
+    running.inflamed += inflamed[k];
+    running.scabbed += scabbed[k];
+    running.open += open[k];
+    series[k] = running;
+  }
+  return series;
 }
 
 double coefficient_of_variation(std::span<const double> values) {
@@ -174,53 +188,27 @@ DailyObservations Observer::daily(const Scalp& scalp, std::span<const double> se
   out.days = days;
   out.values.assign(kDailyCount * days, 0.0f);
 
-  // Redness, scabs and open: each dot counts over the days its session is the latest one
-  // (difference arrays, one pass over the dots).
-  std::vector<std::int64_t> punctured(days + 1, 0), inflamed(days + 1, 0), scabbed(days + 1, 0),
-      open(days + 1, 0);
-  auto count_over = [&](std::vector<std::int64_t>& counts, double from, double until,
-                        std::size_t window_end) {
-    const std::size_t begin = first_day_at(from);
-    const std::size_t end =
-        until == kNever ? window_end : std::min(first_day_at(until), window_end);
-    if (begin < end) {
-      ++counts[begin];
-      --counts[end];
-    }
-  };
-  for (const Dot& dot : scalp.dots) {
-    const std::size_t session = dot.session;
-    const std::size_t window_end = session + 1 < session_starts.size()
-                                       ? std::min(first_day_at(session_starts[session + 1]), days)
-                                       : days;
-    count_over(punctured, dot.puncture, kNever, window_end);
-    count_over(inflamed, dot.puncture, dot.inflammation_end, window_end);
-    count_over(open, dot.puncture, dot.closure, window_end);
-    if (dot.has_scab()) count_over(scabbed, dot.scab_form, dot.scab_off, window_end);
-  }
+  // Redness, scabs and open among the latest session's dots.
+  const std::vector<WoundCounts> wounds = wound_series(scalp, session_starts, days);
 
   // The look, day by day: a dot's present pigment is read again on the days its packets leave.
   LookTable& table = *table_;
   table.bring_to(scalp, observation_time(0));  // the packets' exits as scratching left them
-  WoundCounts wounds;
   const double packets = static_cast<double>(scalp.packets_per_dot);
   for (std::size_t k = 0; k < days; ++k) {
     const double t = observation_time(k);
     if (k > 0) table.advance(t);
     const LookTable::Look look = table.look(session_starts, t);
     SMPSIM_COUNT(daily_dot_looks, look.evaluated);
-    wounds.punctured += punctured[k];
-    wounds.inflamed += inflamed[k];
-    wounds.scabbed += scabbed[k];
-    wounds.open += open[k];
     const double hair = hair_mm(t, session_starts);
     std::size_t covered = 0;
     for (std::size_t r = 0; r < regions; ++r)
       covered += density_of(r, look.visible[r]) >= density_target_;
     const double n = static_cast<double>(look.punctured);
-    out.series(Daily::kRedness)[k] = static_cast<float>(wounds.share(wounds.inflamed));
-    out.series(Daily::kScabs)[k] = static_cast<float>(wounds.share(wounds.scabbed));
-    out.series(Daily::kOpen)[k] = static_cast<float>(wounds.share(wounds.open));
+    const WoundCounts& w = wounds[k];
+    out.series(Daily::kRedness)[k] = static_cast<float>(w.share(w.inflamed));
+    out.series(Daily::kScabs)[k] = static_cast<float>(w.share(w.scabbed));
+    out.series(Daily::kOpen)[k] = static_cast<float>(w.share(w.open));
     out.series(Daily::kRetained)[k] =
         static_cast<float>(look.deposited > 0 ? look.present / (look.deposited * packets) : 0);
     out.series(Daily::kShade)[k] = static_cast<float>(n > 0 ? look.shade / n : 0);
@@ -252,10 +240,9 @@ double Observer::redness_resolved_day(const Scalp& scalp,
   // Bounded: a healing rate near 0 would keep the skin red for millions of days. Past the
   // horizon plus a year the day is censored there (no normal input comes near it).
   const std::size_t last_day = horizon_days_ + kCensorDaysPastHorizon;
+  const std::vector<WoundCounts> wounds = wound_series(scalp, session_starts, last_day);
   for (std::size_t k = 0; k < last_day; ++k) {
-    const double t = observation_time(k);
-    const WoundCounts wounds = wound_counts(scalp, session_starts, t);
-    if (wounds.share(wounds.inflamed) < kRednessResolved) return t;
+    if (wounds[k].share(wounds[k].inflamed) < kRednessResolved) return observation_time(k);
   }
   return observation_time(last_day);
 }
@@ -273,10 +260,9 @@ double Observer::scabs_cleared_day(const Scalp& scalp,
   double cleared = observation_time(k);
   // Bounded like redness_resolved_day: the day is censored at the horizon plus a year.
   const std::size_t last_day = std::max(k, horizon_days_ + kCensorDaysPastHorizon);
+  const std::vector<WoundCounts> wounds = wound_series(scalp, session_starts, last_day);
   for (; observation_time(k) <= last_scab_off + 1 && k < last_day; ++k) {
-    const double t = observation_time(k);
-    const WoundCounts wounds = wound_counts(scalp, session_starts, t);
-    if (wounds.share(wounds.scabbed) >= kScabsCleared) cleared = t + 1;
+    if (wounds[k].share(wounds[k].scabbed) >= kScabsCleared) cleared = observation_time(k) + 1;
   }
   return cleared - last;
 }

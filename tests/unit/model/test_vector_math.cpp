@@ -52,8 +52,7 @@ TEST_CASE("log_positive and exp_double are within 2 ulp of the C library", "[vec
   CHECK(exp_double(-1e6) >= std::numeric_limits<double>::min());
 }
 
-TEST_CASE("normal_quantile matches Boost's over every 32-bit word's probability",
-          "[vector_math]") {
+TEST_CASE("normal_quantile matches Boost's over every 32-bit word's probability", "[vector_math]") {
   const boost::math::normal unit;
   double worst = 0;
   for (std::uint64_t w = 0; w <= 0xFFFFFFFFull; w += 65521) {
@@ -61,7 +60,8 @@ TEST_CASE("normal_quantile matches Boost's over every 32-bit word's probability"
     const double p = unit_uniform(word), q = unit_complement(word);
     const double exact = p < 0.5 ? boost::math::quantile(unit, p)
                                  : boost::math::quantile(boost::math::complement(unit, q));
-    worst = std::max(worst, std::abs(normal_quantile(p, q) - exact) / std::max(1.0, std::abs(exact)));
+    worst =
+        std::max(worst, std::abs(normal_quantile(p, q) - exact) / std::max(1.0, std::abs(exact)));
   }
   CHECK(worst < 1e-15);
   // The tails a word reaches: +-6.34 sd, symmetric to the bit.
