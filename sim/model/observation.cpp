@@ -33,17 +33,7 @@ std::size_t first_day_at(double t) {
   return static_cast<double>(day) + 0.5 < t ? day + 1 : day;
 }
 
-// Counts among the latest session's punctured dots: inflamed, under a scab, not closed.
-struct WoundCounts {
-  std::int64_t punctured = 0;
-  std::int64_t inflamed = 0;
-  std::int64_t scabbed = 0;
-  std::int64_t open = 0;
-
-  double share(std::int64_t count) const {
-    return punctured ? static_cast<double>(count) / static_cast<double>(punctured) : 0.0;
-  }
-};
+using WoundCounts = Observer::WoundCounts;
 
 // The wound counts at t_k = k + 0.5 for each day k < days: among the punctured dots of the
 // latest session started by t_k, those inflamed, under a scab and not closed. Each dot counts
@@ -57,10 +47,8 @@ std::vector<WoundCounts> wound_series(const Scalp& scalp, std::span<const double
   const auto day_at = [&](double t, std::size_t end) {
     return t > static_cast<double>(end) ? end : std::min(first_day_at(t), end);
   };
-  const auto count_over = [&](std::vector<std::int64_t>& counts, double from, double until,
-                              std::size_t window_end) {
-    const std::size_t begin = day_at(from, window_end);
-    const std::size_t end = day_at(until, window_end);
+  const auto count_over = [](std::vector<std::int64_t>& counts, std::size_t begin,
+                             std::size_t end) {
     if (begin < end) {
       ++counts[begin];
       --counts[end];
@@ -70,10 +58,13 @@ std::vector<WoundCounts> wound_series(const Scalp& scalp, std::span<const double
     const std::size_t session = dot.session;
     const std::size_t window_end =
         session + 1 < session_starts.size() ? day_at(session_starts[session + 1], days) : days;
-    count_over(punctured, dot.puncture, kNever, window_end);
-    count_over(inflamed, dot.puncture, dot.inflammation_end, window_end);
-    count_over(open, dot.puncture, dot.closure, window_end);
-    if (dot.has_scab()) count_over(scabbed, dot.scab_form, dot.scab_off, window_end);
+    const std::size_t punctured_from = day_at(dot.puncture, window_end);
+    count_over(punctured, punctured_from, window_end);
+    count_over(inflamed, punctured_from, day_at(dot.inflammation_end, window_end));
+    count_over(open, punctured_from, day_at(dot.closure, window_end));
+    if (dot.has_scab()) {
+      count_over(scabbed, day_at(dot.scab_form, window_end), day_at(dot.scab_off, window_end));
+    }
   }
   std::vector<WoundCounts> series(days);
   WoundCounts running;
@@ -189,7 +180,7 @@ DailyObservations Observer::daily(const Scalp& scalp, std::span<const double> se
   out.values.assign(kDailyCount * days, 0.0f);
 
   // Redness, scabs and open among the latest session's dots.
-  const std::vector<WoundCounts> wounds = wound_series(scalp, session_starts, days);
+  const std::span<const WoundCounts> wounds = this->wounds(scalp, session_starts);
 
   // The look, day by day: a dot's present pigment is read again on the days its packets leave.
   LookTable& table = *table_;
@@ -235,20 +226,32 @@ double Observer::hair_mm(double t, std::span<const double> session_starts) const
   return last_shave < 0 ? 0.0 : hair_mm_per_day_ * (t - last_shave);
 }
 
-double Observer::redness_resolved_day(const Scalp& scalp,
-                                      std::span<const double> session_starts) const {
+std::span<const WoundCounts> Observer::wounds(const Scalp& scalp,
+                                              std::span<const double> session_starts) {
+  const bool current = !wounds_.empty() && wounds_dots_ == scalp.dots.size() &&
+                       wounds_torn_ == scalp.torn.size() &&
+                       wounds_sessions_ == session_starts.size();
+  if (!current) {
+    wounds_ = wound_series(scalp, session_starts, horizon_days_ + kCensorDaysPastHorizon);
+    wounds_dots_ = scalp.dots.size();
+    wounds_torn_ = scalp.torn.size();
+    wounds_sessions_ = session_starts.size();
+  }
+  return wounds_;
+}
+
+double Observer::redness_resolved_day(const Scalp& scalp, std::span<const double> session_starts) {
   // Bounded: a healing rate near 0 would keep the skin red for millions of days. Past the
   // horizon plus a year the day is censored there (no normal input comes near it).
   const std::size_t last_day = horizon_days_ + kCensorDaysPastHorizon;
-  const std::vector<WoundCounts> wounds = wound_series(scalp, session_starts, last_day);
+  const std::span<const WoundCounts> wounds = this->wounds(scalp, session_starts);
   for (std::size_t k = 0; k < last_day; ++k) {
     if (wounds[k].share(wounds[k].inflamed) < kRednessResolved) return observation_time(k);
   }
   return observation_time(last_day);
 }
 
-double Observer::scabs_cleared_day(const Scalp& scalp,
-                                   std::span<const double> session_starts) const {
+double Observer::scabs_cleared_day(const Scalp& scalp, std::span<const double> session_starts) {
   // Cleared: from this day on, scabs stay below 0.05 (they form a day or two after the
   // session, so the first days' low share does not count).
   const double last = session_starts.back();
@@ -260,7 +263,7 @@ double Observer::scabs_cleared_day(const Scalp& scalp,
   double cleared = observation_time(k);
   // Bounded like redness_resolved_day: the day is censored at the horizon plus a year.
   const std::size_t last_day = std::max(k, horizon_days_ + kCensorDaysPastHorizon);
-  const std::vector<WoundCounts> wounds = wound_series(scalp, session_starts, last_day);
+  const std::span<const WoundCounts> wounds = this->wounds(scalp, session_starts);
   for (; observation_time(k) <= last_scab_off + 1 && k < last_day; ++k) {
     if (wounds[k].share(wounds[k].scabbed) >= kScabsCleared) cleared = observation_time(k) + 1;
   }

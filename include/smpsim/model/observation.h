@@ -99,10 +99,28 @@ class Observer {
   // First observation day t = k + 0.5 with redness below 0.1 (docs/model.md §5), in days after
   // session 1; and, in days after the last session, the day from which its scabs stay below
   // 0.05.
-  double redness_resolved_day(const Scalp& scalp, std::span<const double> session_starts) const;
-  double scabs_cleared_day(const Scalp& scalp, std::span<const double> session_starts) const;
+  double redness_resolved_day(const Scalp& scalp, std::span<const double> session_starts);
+  double scabs_cleared_day(const Scalp& scalp, std::span<const double> session_starts);
+
+  // Counts among the latest session's punctured dots: inflamed, under a scab, not closed.
+  struct WoundCounts {
+    std::int64_t punctured = 0;
+    std::int64_t inflamed = 0;
+    std::int64_t scabbed = 0;
+    std::int64_t open = 0;
+
+    double share(std::int64_t count) const {
+      return punctured ? static_cast<double>(count) / static_cast<double>(punctured) : 0.0;
+    }
+  };
 
  private:
+  // The wound counts of each observation day, to the horizon plus a year, which the daily series
+  // and the two healing outcomes read: built once for a state of the scalp. Only new dots and
+  // torn scabs change the times they count, so the numbers of dots and of tears say when to
+  // build them again.
+  std::span<const WoundCounts> wounds(const Scalp& scalp, std::span<const double> session_starts);
+
   double density_of(std::size_t region, double visible) const;
   ScalpSnapshot take_snapshot(const Scalp& scalp, std::span<const double> session_starts, double t,
                               LookTable::Eye eye);
@@ -117,6 +135,8 @@ class Observer {
   std::size_t horizon_days_;
   std::vector<double> prior_density_;
   std::unique_ptr<LookTable> table_;  // the dots, column by column, for looks
+  std::vector<WoundCounts> wounds_;
+  std::size_t wounds_dots_ = 0, wounds_torn_ = 0, wounds_sessions_ = 0;  // what wounds_ is for
 };
 
 }  // namespace smpsim
