@@ -21,6 +21,10 @@ from compare_h5 import compare  # noqa: E402
 CONFIG = os.path.join(ROOT, "configs", "calibrate_example.toml")
 SMALL = ["--set", "calibration.particles=40", "--set", "calibration.max_generations=3",
          "--set", "calibration.posterior_check=2", "--quiet"]
+# Under a sanitizer the kernel runs ~10x slower (scripts/sanitize.sh): a quarter of the dots, the
+# same particles, generations and blocks, so the same scheduling, resume and rank paths run.
+if os.environ.get("SMPSIM_SANITIZE"):
+    SMALL += ["--set", "technician.dots_per_session=50"]
 # Under ASan, MPI runs are checked for everything but leaks: Open MPI does not free what its
 # unloaded plugins allocated (scripts/sanitize.sh). Without ASan the option is ignored.
 MPI_ENV = dict(os.environ, OMPI_MCA_pml="ob1", OMPI_MCA_btl="self,vader",
