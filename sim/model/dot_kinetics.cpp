@@ -1,6 +1,7 @@
 #include "smpsim/model/dot_kinetics.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <memory>
 #include <stdexcept>
@@ -27,6 +28,9 @@ constexpr double kDepthFactorMax = 4.0;
 
 // The packet count the draw orders by a sorting network (the default).
 constexpr std::size_t kNetworkPackets = 8;
+// Packets gathered at a time before they are appended to the scalp: a whole dot when it is put in
+// exit order by the network.
+constexpr std::size_t kMaxGathered = kNetworkPackets;
 
 }  // namespace
 
@@ -315,6 +319,17 @@ void DotKinetics::draw(const Punctures& punctures, std::uint16_t session, const 
   SMPSIM_COUNT(normals, (dot_word::kNormals + 2) * n);
   SMPSIM_COUNT(exponentials, (dot_word::kStages + 2 * packets_per_dot_) * n);
   SMPSIM_COUNT(uniforms, (3 + 2 * packets_per_dot_) * n);
+  // The columns read through local pointers and each dot's packets gathered before one append:
+  // pushed back one by one, every store into the scalp could alias the columns' pointers, which
+  // the compiler then reloaded, with a capacity check, for every packet.
+  const double* const depth = c.packet_depth.get();
+  const double* const look = c.packet_look.get();
+  const double* const settled = c.packet_settled.get();
+  const double* const exit = c.packet_exit.get();
+  const std::int32_t* const fate = c.packet_fate.get();
+  const double* const order = c.order.get();
+  const bool ordered = packets_per_dot_ == kNetworkPackets;
+  std::array<Packet, kMaxGathered> gathered;
   for (std::size_t i = 0; i < n; ++i) {
     Dot dot{};
     dot.puncture = punctures.time[i];
@@ -331,13 +346,16 @@ void DotKinetics::draw(const Punctures& punctures, std::uint16_t session, const 
     dot.session = session;
     dot.layer = layer_of(dot.depth_um);
     dot.scab_torn = false;
-    const bool ordered = packets_per_dot_ == kNetworkPackets;
-    for (std::size_t j = 0; j < packets_per_dot_; ++j) {
-      const std::size_t from =
-          ordered ? static_cast<std::size_t>(c.order[j * DotWords::kChunk + i]) : j;
-      const std::size_t at = from * DotWords::kChunk + i;
-      scalp.packets.push_back({c.packet_depth[at], c.packet_look[at], c.packet_settled[at],
-                               c.packet_exit[at], static_cast<PacketFate>(c.packet_fate[at])});
+    for (std::size_t first = 0; first < packets_per_dot_; first += kMaxGathered) {
+      const std::size_t count = std::min(kMaxGathered, packets_per_dot_ - first);
+      for (std::size_t j = 0; j < count; ++j) {
+        const std::size_t from =
+            ordered ? static_cast<std::size_t>(order[j * DotWords::kChunk + i]) : first + j;
+        const std::size_t at = from * DotWords::kChunk + i;
+        gathered[j] = {depth[at], look[at], settled[at], exit[at],
+                       static_cast<PacketFate>(fate[at])};
+      }
+      scalp.packets.insert(scalp.packets.end(), gathered.begin(), gathered.begin() + count);
     }
     scalp.add(dot);
   }

@@ -80,4 +80,13 @@ __attribute__((target_clones("avx2", "default"))) LookSums sum_look(
   return sums;
 }
 
+__attribute__((target_clones("avx2", "default"))) std::size_t count_visible(std::size_t begin,
+                                                                            std::size_t end,
+                                                                            const float* visible) {
+  // 32-bit lane counts: a session has at most 10^6 dots (technician.dots_per_session).
+  std::uint32_t shown = 0;
+  for (std::size_t i = begin; i < end; ++i) shown += visible[i] != 0.0f;
+  return shown;
+}
+
 }  // namespace smpsim

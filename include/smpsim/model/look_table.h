@@ -145,8 +145,13 @@ class LookTable {
     SMPSIM_COUNT_REGROWTH(packet_remaining_, n * packets_per_dot_);
     packet_exit_.resize(n * packets_per_dot_);
     packet_remaining_.resize(n * packets_per_dot_);
-    for (std::size_t i = first; i < n; ++i) {
-      const Dot& dot = scalp.dots[order_[i]];
+    // In dot order, each written to its place in the table: the dots and their packets are read
+    // in the order the draw wrote them, so the loads stream (read in table order they missed the
+    // cache: half of add_session's time was the packets' loads). Each dot's columns depend on
+    // itself alone, so the order changes no bit.
+    for (std::size_t d = first; d < n; ++d) {
+      const std::size_t i = position_[d];
+      const Dot& dot = scalp.dots[d];
       const double since_start = dot.puncture - start;
       puncture_[i] = static_cast<float>(dot.puncture);
       peak_offset_[i] = static_cast<float>(std::exp(since_start / kHyperplasiaPeakDay));
@@ -365,10 +370,8 @@ class LookTable {
     double shown_total = 0;
     for (std::size_t region = 0; region < regions; ++region) {
       const std::size_t group = session * regions + region;
-      // Counted in integers: visible_ is 0 or 1, and the sum vectorizes.
-      std::int64_t shown = 0;
-      for (std::size_t i = group_begin_[group]; i < group_begin_[group + 1]; ++i)
-        shown += visible_[i] != 0.0f;
+      const std::size_t shown =
+          count_visible(group_begin_[group], group_begin_[group + 1], visible_.data());
       shown_[region] = static_cast<double>(shown);
       shown_total += static_cast<double>(shown);
     }

@@ -279,6 +279,36 @@ TEST_CASE("a dot's variates are the transforms of its own words, bit for bit", "
   }
 }
 
+TEST_CASE("packet j of a dot the network does not order is placed by its own word j",
+          "[dot_kinetics]") {
+  // Counts other than eight are left in word order; above eight the draw appends a dot's packets
+  // in pieces, so 20 checks that each piece lands in its place.
+  Parameters p = default_parameters();
+  const Patient patient = reference_patient();
+  for (const std::int64_t packets : {5, 20}) {
+    p.kinetics.packets_per_dot = packets;
+    const DotKinetics kinetics(p, patient);
+    const auto k = static_cast<std::size_t>(packets);
+    DotWords words(k);
+    words.draw(13, 4, 0, 0, DotWords::kChunk);
+    Scalp scalp(k, 1);
+    kinetics.draw(punctures_at(200, DotWords::kChunk), 0, words, scalp);
+    std::size_t on_track = 0;
+    for (std::size_t i = 0; i < DotWords::kChunk; ++i) {
+      for (std::size_t j = 0; j < k; ++j) {
+        const double a = unit_uniform(words.row(dot_word::packet(dot_word::kPlacement, j, k))[i]);
+        const double expected = a < p.kinetics.track_share
+                                    ? patient.epidermis_um() * (a * (1 / p.kinetics.track_share))
+                                    : 200.0;
+        on_track += a < p.kinetics.track_share;
+        INFO(packets << " packets a dot, dot " << i << ", packet " << j);
+        REQUIRE(scalp.packets_of(i)[j].depth_um == expected);
+      }
+    }
+    CHECK(on_track > 0);
+  }
+}
+
 TEST_CASE("a dot's eight packets are kept in exit order", "[dot_kinetics]") {
   Parameters p = default_parameters();
   for (const std::int64_t packets : {8, 5}) {
