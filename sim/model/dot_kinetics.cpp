@@ -1,7 +1,6 @@
 #include "smpsim/model/dot_kinetics.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <memory>
 #include <stdexcept>
@@ -28,9 +27,6 @@ constexpr double kDepthFactorMax = 4.0;
 
 // The packet count the draw orders by a sorting network (the default).
 constexpr std::size_t kNetworkPackets = 8;
-// Packets gathered at a time before they are appended to the scalp: a whole dot when it is put in
-// exit order by the network.
-constexpr std::size_t kMaxGathered = kNetworkPackets;
 
 }  // namespace
 
@@ -329,7 +325,7 @@ void DotKinetics::draw(const Punctures& punctures, std::uint16_t session, const 
   const std::int32_t* const fate = c.packet_fate.get();
   const double* const order = c.order.get();
   const bool ordered = packets_per_dot_ == kNetworkPackets;
-  std::array<Packet, kMaxGathered> gathered;
+  std::vector<Packet> gathered(packets_per_dot_);
   for (std::size_t i = 0; i < n; ++i) {
     Dot dot{};
     dot.puncture = punctures.time[i];
@@ -346,17 +342,13 @@ void DotKinetics::draw(const Punctures& punctures, std::uint16_t session, const 
     dot.session = session;
     dot.layer = layer_of(dot.depth_um);
     dot.scab_torn = false;
-    for (std::size_t first = 0; first < packets_per_dot_; first += kMaxGathered) {
-      const std::size_t count = std::min(kMaxGathered, packets_per_dot_ - first);
-      for (std::size_t j = 0; j < count; ++j) {
-        const std::size_t from =
-            ordered ? static_cast<std::size_t>(order[j * DotWords::kChunk + i]) : first + j;
-        const std::size_t at = from * DotWords::kChunk + i;
-        gathered[j] = {depth[at], look[at], settled[at], exit[at],
-                       static_cast<PacketFate>(fate[at])};
-      }
-      scalp.packets.insert(scalp.packets.end(), gathered.begin(), gathered.begin() + count);
+    for (std::size_t j = 0; j < packets_per_dot_; ++j) {
+      const std::size_t from =
+          ordered ? static_cast<std::size_t>(order[j * DotWords::kChunk + i]) : j;
+      const std::size_t at = from * DotWords::kChunk + i;
+      gathered[j] = {depth[at], look[at], settled[at], exit[at], static_cast<PacketFate>(fate[at])};
     }
+    scalp.packets.insert(scalp.packets.end(), gathered.begin(), gathered.end());
     scalp.add(dot);
   }
 }

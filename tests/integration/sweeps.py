@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""Sweeps end to end: common random numbers reproduce a plain run bit for bit, sweep files have
-the docs/interface.md layout (grid, Sobol, Morris), and T8 of docs/model.md holds as paired sweeps."""
+"""Sweeps end to end: common random numbers reproduce a plain run bit for bit, and sweep files have
+the docs/interface.md layout (grid, Sobol, Morris). T8 as paired sweeps is paired_t8.py."""
 import os
 import subprocess
 import sys
@@ -111,42 +111,6 @@ class SweepLayout(unittest.TestCase):
                 s = pd.DataFrame(f["/sensitivity"][:])
                 self.assertEqual(list(s.columns)[2:], ["mu_star", "mu_star_conf", "mu", "sigma", "ee_noise"])
                 self.assertTrue((s.mu_star >= s.mu.abs() - 1e-12).all())
-
-
-@unittest.skipIf(os.environ.get("SMPSIM_SANITIZE"),
-                 "a model test (7,200 default patients): run in the plain suite, like T1-T14 "
-                 "(scripts/sanitize.sh)")
-class PairedT8(unittest.TestCase):
-    """docs/model.md T8 as two-point grids on common random numbers, each compared with its base.
-    Final outcomes only: the daily series is not computed."""
-
-    def paired(self, key, values, outcome, patients=600):
-        with tempfile.TemporaryDirectory() as work:
-            out = run(work, "t8.h5", "--patients", str(patients), "--set", "run.daily=false",
-                      *sweep_args("grid", '{"%s"=[%r,%r]}' % (key, *values), baseline=0))
-            with h5py.File(out) as f:
-                summary = pd.DataFrame(f["/summary"][:])
-        return summary[f"{outcome}_diff_mean"][1], summary[f"{outcome}_diff_sem"][1]
-
-    def assert_moves(self, sign, key, values, outcome):
-        mean, sem = self.paired(key, values, outcome)
-        self.assertGreaterEqual(sign * mean, 4 * sem, f"{key} {values}: {outcome} {mean:+.4g} ± {sem:.2g}")
-
-    def test_immune_up_lowers_retained(self):
-        self.assert_moves(-1, "patient.immune.median", (1.0, 1.5), "retained")
-
-    def test_cap_doubled_lowers_final_shade(self):
-        self.assert_moves(-1, "optics.cap_um", (70.0, 140.0), "final_shade")
-
-    def test_deeper_raises_retained_and_blowouts(self):
-        self.assert_moves(+1, "technician.target_depth_um", (200.0, 300.0), "retained")
-        self.assert_moves(+1, "technician.target_depth_um", (200.0, 300.0), "blowout_fraction")
-
-    def test_cream_lowers_early_detachments(self):
-        self.assert_moves(-1, "aftercare.cream_relief", (0.0, 0.8), "early_detachments")
-
-    def test_more_itch_raises_early_detachments(self):
-        self.assert_moves(+1, "patient.itch.mean", (3.0, 6.0), "early_detachments")
 
 
 if __name__ == "__main__":

@@ -281,8 +281,7 @@ TEST_CASE("a dot's variates are the transforms of its own words, bit for bit", "
 
 TEST_CASE("packet j of a dot the network does not order is placed by its own word j",
           "[dot_kinetics]") {
-  // Counts other than eight are left in word order; above eight the draw appends a dot's packets
-  // in pieces, so 20 checks that each piece lands in its place.
+  // Counts other than eight are left in word order, below and above the network's eight.
   Parameters p = default_parameters();
   const Patient patient = reference_patient();
   for (const std::int64_t packets : {5, 20}) {
